@@ -1,0 +1,191 @@
+package org.autodifflite.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class GraphTest {
+
+    @Test
+    void applyEvaluatesAtOnceAndRecordsInTopologicalOrder() {
+        Graph g = new Graph();
+        Node x = g.input("x", Tensor.row(1, 2));
+        Node y = g.apply(TestOps.SIN, x);
+        Node s = g.apply("loss", TestOps.SUM, y);
+        assertThat(y.value().data()).containsExactly(Math.sin(1), Math.sin(2));
+        assertThat(s.value().item()).isEqualTo(Math.sin(1) + Math.sin(2));
+        assertThat(g.nodes()).containsExactly(x, y, s);
+        assertThat(y.label()).isEqualTo("Sin#1");
+        assertThat(s.label()).isEqualTo("loss");
+        assertThat(g.node("loss")).isSameAs(s);
+        assertThat(y.inputs()).containsExactly(x);
+        assertThat(x.isLeaf()).isTrue();
+        assertThat(y.kind()).isEqualTo(Node.Kind.OP);
+    }
+
+    @Test
+    void backwardGivesTheChainRuleGradient() {
+        Graph g = new Graph();
+        Parameter w = new Parameter("fc.weight", Tensor.of(new double[][] {{1, 2}, {3, 4}}));
+        Node x = g.input("x", Tensor.column(5, 6));
+        Node wn = g.parameter(w);
+        Node loss = g.apply(TestOps.SUM, g.apply(TestOps.MATMUL, wn, x));
+        g.backward(loss);
+        // d(sum(W·x))/dW[i][j] = x[j]
+        assertThat(w.grad()).isEqualTo(Tensor.of(new double[][] {{5, 6}, {5, 6}}));
+        assertThat(wn.grad()).isEqualTo(w.grad());
+        // d/dx[j] = sum_i W[i][j]
+        assertThat(x.grad()).isEqualTo(Tensor.column(4, 6));
+    }
+
+    @Test
+    void aNodeUsedTwiceGetsTheSumOfItsGradients() {
+        Graph g = new Graph();
+        Parameter p = new Parameter("p", Tensor.row(3, -2));
+        Node x = g.parameter(p);
+        // y = x ⊙ x: both inputs are x, so dy/dx = 2x, not x
+        Node loss = g.apply(TestOps.SUM, g.apply(TestOps.MUL, x, x));
+        g.backward(loss);
+        assertThat(p.grad().data()).containsExactly(6, -4);
+    }
+
+    @Test
+    void fanOutToSeveralConsumersSums() {
+        Graph g = new Graph();
+        Node x = g.input("x", Tensor.row(0.5));
+        Node a = g.apply(TestOps.SIN, x);
+        Node b = g.apply(TestOps.MUL, x, a);
+        Node loss = g.apply(TestOps.SUM, g.apply(TestOps.MUL, a, b));
+        // loss = sin(x)·x·sin(x) = x·sin²x; d/dx = sin²x + 2x·sin x·cos x
+        g.backward(loss);
+        double expected = Math.pow(Math.sin(0.5), 2) + 2 * 0.5 * Math.sin(0.5) * Math.cos(0.5);
+        assertThat(x.grad().item()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-15));
+    }
+
+    @Test
+    void sameParameterAddedTwiceIsOneNode() {
+        Graph g = new Graph();
+        Parameter p = new Parameter("p", Tensor.row(1));
+        assertThat(g.parameter(p)).isSameAs(g.parameter(p));
+        assertThat(g.parameters()).containsExactly(p);
+    }
+
+    @Test
+    void parameterGradientsAccumulateUntilZeroed() {
+        Graph g = new Graph();
+        Parameter p = new Parameter("p", Tensor.row(2));
+        Node loss = g.apply(TestOps.SUM, g.apply(TestOps.MUL, g.parameter(p), g.input("x", Tensor.row(3))));
+        g.backward(loss);
+        g.backward(loss);
+        assertThat(p.grad().item()).isEqualTo(6.0);
+        g.zeroGrad();
+        assertThat(p.grad().item()).isEqualTo(0.0);
+        assertThat(loss.grad()).isNull();
+        g.backward(loss);
+        assertThat(p.grad().item()).isEqualTo(3.0);
+    }
+
+    @Test
+    void recomputeAfterAParameterChangeEqualsAFreshBuild() {
+        Parameter w = new Parameter("w", Tensor.randn(3, 4, 1L));
+        Tensor xv = Tensor.randn(4, 2, 2L);
+        Graph g = new Graph();
+        Node x = g.input("x", xv);
+        Node loss = g.apply(TestOps.SUM, g.apply(TestOps.SIN, g.apply(TestOps.MATMUL, g.parameter(w), x)));
+        w.value().set(0, 0, 10.0);
+        Tensor newX = Tensor.randn(4, 5, 3L);
+        g.feed(x, newX);
+        g.recompute();
+
+        Graph fresh = new Graph();
+        Node freshLoss = fresh.apply(TestOps.SUM, fresh.apply(TestOps.SIN,
+                fresh.apply(TestOps.MATMUL, fresh.parameter(w), fresh.input("x", newX))));
+        assertThat(loss.value()).isEqualTo(freshLoss.value());
+        g.backward(loss);
+        Tensor afterRecompute = w.grad().copy();
+        w.zeroGrad();
+        fresh.backward(freshLoss);
+        assertThat(w.grad()).isEqualTo(afterRecompute);
+    }
+
+    @Test
+    void tenThousandNodesRunBackwardWithoutStackOverflow() {
+        Graph g = new Graph();
+        Parameter p = new Parameter("p", Tensor.row(0.1));
+        Node n = g.parameter(p);
+        for (int i = 0; i < 10_000; i++) {
+            n = g.apply(TestOps.SIN, n);
+        }
+        Node loss = g.apply(TestOps.SUM, n);
+        g.backward(loss);
+        g.recompute();
+        assertThat(g.nodes()).hasSize(10_002);
+        // sin iterated: every factor cos(.) is in (0, 1], so the gradient is finite and positive
+        assertThat(p.grad().item()).isPositive().isLessThanOrEqualTo(1.0);
+    }
+
+    @Test
+    void backwardOnANonScalarWithoutSeedIsAClearError() {
+        Graph g = new Graph();
+        Node y = g.apply(TestOps.SIN, g.input("x", Tensor.row(1, 2)));
+        assertThatThrownBy(() -> g.backward(y)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'Sin#1' is 1×2, not a 1×1 scalar loss")
+                .hasMessageContaining("backward(node, seed)");
+        g.backward(y, Tensor.row(1, 1));
+        assertThat(g.node("x").grad().data()).containsExactly(Math.cos(1), Math.cos(2));
+        assertThatThrownBy(() -> g.backward(y, Tensor.row(1)))
+                .hasMessageContaining("seed gradient for node 'Sin#1'").hasMessageContaining("1×1 and 1×2");
+    }
+
+    @Test
+    void theEngineNamesTheOpTheInputAndBothShapesWhenABackwardIsMisshapen() {
+        Graph g = new Graph();
+        Node x = g.input("x", Tensor.zeros(2, 3));
+        Node bad = g.apply("bad", TestOps.backwardReturning(Tensor.zeros(3, 2)), x);
+        assertThatThrownBy(() -> g.backward(bad)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Broken 'bad'")
+                .hasMessageContaining("3×2 gradient for input 0 (x, node 'x') of shape 2×3")
+                .hasMessageContaining("transposed");
+
+        Graph h = new Graph();
+        Node y = h.apply("few", TestOps.backwardReturning(), h.input("x", Tensor.zeros(1, 1)));
+        assertThatThrownBy(() -> h.backward(y)).hasMessageContaining("Broken 'few': backward returned 0 gradients for 1 input");
+
+        Graph k = new Graph();
+        Node z = k.apply("nul", TestOps.backwardReturning((Tensor) null), k.input("x", Tensor.zeros(1, 1)));
+        assertThatThrownBy(() -> k.backward(z)).hasMessageContaining("null gradient for input 0");
+    }
+
+    @Test
+    void misuseIsAClearError() {
+        Graph g = new Graph();
+        Node x = g.input("x", Tensor.row(1));
+        assertThatThrownBy(() -> g.input("x", Tensor.row(2))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("label 'x' is already used");
+        assertThatThrownBy(() -> g.apply(TestOps.MUL, x)).hasMessageContaining("Mul expects 2 inputs (input0, input1), got 1");
+        Graph other = new Graph();
+        Node foreign = other.input("y", Tensor.row(1));
+        assertThatThrownBy(() -> g.apply(TestOps.SIN, foreign)).hasMessageContaining("a node of another graph");
+        assertThatThrownBy(() -> g.backward(other.apply(TestOps.SUM, foreign))).hasMessageContaining("of another graph");
+        assertThatThrownBy(() -> g.apply(TestOps.MUL, x, g.input("w", Tensor.row(1, 2))))
+                .hasMessageContaining("Mul: shapes 1×1 and 1×2 differ");
+        Node p = g.parameter(new Parameter("p", Tensor.row(1)));
+        assertThatThrownBy(() -> g.feed(p, Tensor.row(2))).hasMessageContaining("'p' is not an input");
+        assertThatThrownBy(() -> g.node("nope")).hasMessageContaining("no node labelled 'nope'").hasMessageContaining("[x, w, p]");
+        assertThatThrownBy(() -> g.input("", Tensor.row(1))).hasMessageContaining("must not be empty");
+    }
+
+    @Test
+    void parametersValidateTheirNamesAndShapes() {
+        assertThatThrownBy(() -> new Parameter("fc1..weight", Tensor.row(1))).hasMessageContaining("'fc1..weight'");
+        assertThatThrownBy(() -> new Parameter("1fc", Tensor.row(1))).hasMessageContaining("dotted identifier");
+        Parameter p = new Parameter("fc1.weight", Tensor.row(1, 2));
+        assertThatThrownBy(() -> p.assign(Tensor.row(1))).hasMessageContaining("parameter 'fc1.weight'")
+                .hasMessageContaining("1×2 and 1×1");
+        assertThat(p.value().data()).containsExactly(1, 2);
+        p.assign(Tensor.row(3, 4));
+        assertThat(p.value().data()).containsExactly(3, 4);
+        assertThat(p.toString()).isEqualTo("Parameter fc1.weight 1×2");
+    }
+}
