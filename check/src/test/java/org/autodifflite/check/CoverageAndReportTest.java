@@ -70,6 +70,19 @@ class CoverageAndReportTest {
     }
 
     @Test
+    void fastModeAtAKinkFallsBackToEntriesInsteadOfPassingSilently() {
+        Tensor x = Tensor.randn(4, 4, 9);
+        x.set(2, 1, 0.0); // every direction now crosses ReLU's kink
+        CheckReport ok = GradientChecker.defaults().fast(2).checkOp(TestOps.RELU, x);
+        assertThat(ok.passed()).isTrue();
+        assertThat(ok.results().get(0).entriesChecked()).isEqualTo(16);
+        assertThat(ok.results().get(0).entriesSkipped()).isEqualTo(1);
+        CheckReport broken = GradientChecker.defaults().fast(2).checkOp(TestOps.scaled(TestOps.RELU, 0, 2), x);
+        assertThat(broken.failures()).singleElement().satisfies(f ->
+                assertThat(f.diagnosis()).contains("analytic = 2.00 × numeric"));
+    }
+
+    @Test
     void subsetModeChecksAtMostNEntriesAndSaysSo() {
         CheckReport r = GradientChecker.defaults().subset(5).checkOp(TestOps.MATMUL, Tensor.randn(10, 10, 1),
                 Tensor.randn(10, 2, 2));
