@@ -39,6 +39,7 @@ class CoverageAndReportTest {
         assertThat(r.directions()).isEqualTo(2);
         assertThat(r.entriesChecked()).isZero();
         assertThat(r.entriesTotal()).isEqualTo(1600);
+        assertThat(r.relativeDifference()).isGreaterThan(0).isLessThan(1e-8); // over the directions
         assertThat(b.render()).contains("0/1600 +2dir").contains("fast (2 random directions per input)");
     }
 
@@ -67,6 +68,19 @@ class CoverageAndReportTest {
             assertThat(e.col()).isEqualTo(23);
         });
         assertThat(f.diagnosis()).contains("(17, 23)");
+    }
+
+    @Test
+    void fastModeAtAKinkFallsBackToEntriesInsteadOfPassingSilently() {
+        Tensor x = Tensor.randn(4, 4, 9);
+        x.set(2, 1, 0.0); // every direction now crosses ReLU's kink
+        CheckReport ok = GradientChecker.defaults().fast(2).checkOp(TestOps.RELU, x);
+        assertThat(ok.passed()).isTrue();
+        assertThat(ok.results().get(0).entriesChecked()).isEqualTo(16);
+        assertThat(ok.results().get(0).entriesSkipped()).isEqualTo(1);
+        CheckReport broken = GradientChecker.defaults().fast(2).checkOp(TestOps.scaled(TestOps.RELU, 0, 2), x);
+        assertThat(broken.failures()).singleElement().satisfies(f ->
+                assertThat(f.diagnosis()).contains("analytic = 2.00 × numeric"));
     }
 
     @Test

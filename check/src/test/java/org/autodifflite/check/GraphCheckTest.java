@@ -172,6 +172,12 @@ class GraphCheckTest {
         Node loss = g.apply("sum", TestOps.SUM, notScalar);
         assertThatThrownBy(() -> CHECKER.checkEndToEnd(g, loss, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no analytic gradient for parameter 'w'");
+        w.parameter().value().set(0, 0, 5.0); // changed without recompute()
+        assertThatThrownBy(() -> CHECKER.checkEndToEnd(g, loss))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stale")
+                .hasMessageContaining("graph.recompute()");
+        g.recompute();
+        assertThat(CHECKER.checkEndToEnd(g, loss).passed()).isTrue();
         assertThatThrownBy(() -> CHECKER.withThreads(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CHECKER.withStep(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CHECKER.fast(0)).isInstanceOf(IllegalArgumentException.class);
