@@ -93,7 +93,7 @@ final class Diagnosis {
                     failed++;
                 }
             }
-            fix = failed + " of " + n + " checked entries differ beyond the numeric error; check the"
+            fix = failed + " of " + n + " checked entries differ by more than allowed; check the"
                     + " gradient for " + where;
         }
         if (endToEnd) {

@@ -29,7 +29,7 @@ final class GraphSubject extends Subject {
      *     from {@link Graph#backward(Node)} (parameter gradients are restored afterwards)
      */
     GraphSubject(Graph graph, Node loss, Map<String, Tensor> analyticByName) {
-        super("end-to-end", "end-to-end", parameterValues(graph), true);
+        super("graph", "end-to-end", parameterValues(graph), true);
         if (loss.graph() != graph) {
             throw new IllegalArgumentException("checkEndToEnd: the loss node '" + loss.label()
                     + "' is of another graph");
