@@ -15,6 +15,7 @@ final class ProgressBar {
     private final int total;
     private final int width;
     private final boolean inPlace;
+    private int drawn; // length of the half-drawn bar on the terminal, 0 if none
 
     /**
      * @param out where to draw
@@ -57,13 +58,30 @@ final class ProgressBar {
      */
     void update(int done, String message) {
         if (inPlace) {
-            out.print("\r" + render(done, message));
-            if (done >= total) {
+            String line = render(done, message);
+            out.print("\r" + line);
+            drawn = done < total ? line.length() : 0;
+            if (drawn == 0) {
                 out.println();
             }
         } else {
             out.println(render(done, message));
         }
+        out.flush();
+    }
+
+    /**
+     * Prints a line of text above the bar: on a terminal the half-drawn bar is cleared first and
+     * redrawn by the next {@link #update}.
+     *
+     * @param line the text
+     */
+    void println(String line) {
+        if (drawn > 0) {
+            out.print("\r" + " ".repeat(drawn) + "\r");
+            drawn = 0;
+        }
+        out.println(line);
         out.flush();
     }
 }
