@@ -68,24 +68,28 @@ final class SweepCommand implements Callable<Integer> {
                 + Numbers.sci(steps[steps.length - 1]) + " on the seed network"
                 + (fixed ? " (correct backward)" : " with the notebook's bugs (fc2 W ×2, fc1 b ×4)")
                 + "; plain central differences, every entry of every node input.");
-        Map<String, double[]> series = new LinkedHashMap<>();
+        Map<String, double[]> nodes = new LinkedHashMap<>();
+        Map<String, double[]> endToEnd = new LinkedHashMap<>();
         for (int s = 0; s < steps.length; s++) {
             CheckReport report = GradientChecker.defaults().seedMode().withStep(steps[s])
                     .checkGraph(mg.graph(), mg.loss());
             for (InputResult r : report.results()) {
-                if (r.endToEnd()) {
-                    continue;
-                }
-                double[] v = series.computeIfAbsent(label(mg, r), k -> nanArray(steps.length));
-                v[s] = r.relativeDifference();
+                Map<String, double[]> target = r.endToEnd() ? endToEnd : nodes;
+                String name = r.endToEnd() ? "end to end " + r.inputName() : label(mg, r);
+                target.computeIfAbsent(name, k -> nanArray(steps.length))[s] = r.relativeDifference();
             }
         }
-        writeCsv(csvFile, steps, series);
+        Map<String, double[]> all = new LinkedHashMap<>(nodes);
+        all.putAll(endToEnd);
+        writeCsv(csvFile, steps, all);
+        Map<String, Map<String, double[]>> panels = new LinkedHashMap<>();
+        panels.put("each node alone", nodes);
+        panels.put("end to end (graph replayed)", endToEnd);
         Charts.sweep(chartFile, "Relative difference against the step ε — seed network"
-                + (fixed ? "" : " with the notebook's bugs"), steps, series);
+                + (fixed ? "" : " with the notebook's bugs"), steps, panels, SweepCommand::parameterOf);
         out.println();
-        out.printf(Locale.ROOT, "%-26s %12s %12s %12s%n", "node input", "at ε=1e-1", "best (at ε)", "at ε=1e-10");
-        for (Map.Entry<String, double[]> e : series.entrySet()) {
+        out.printf(Locale.ROOT, "%-26s %10s  %-20s %10s%n", "node input", "at ε=1e-1", "best (at ε)", "at ε=1e-10");
+        for (Map.Entry<String, double[]> e : all.entrySet()) {
             double[] v = e.getValue();
             int best = 0;
             for (int i = 1; i < v.length; i++) {
@@ -93,9 +97,8 @@ final class SweepCommand implements Callable<Integer> {
                     best = i;
                 }
             }
-            out.printf(Locale.ROOT, "%-26s %12s %12s %12s%n", e.getKey(), Numbers.sci(v[0]),
-                    Numbers.sci(v[best]) + " (" + Numbers.sci(steps[best]).replace(".00", "") + ")",
-                    Numbers.sci(v[v.length - 1]));
+            out.printf(Locale.ROOT, "%-26s %10s  %-20s %10s%n", e.getKey(), Numbers.sci(v[0]),
+                    Numbers.sci(v[best]) + " (" + Numbers.sci(steps[best]) + ")", Numbers.sci(v[v.length - 1]));
         }
         out.println();
         out.println("Chart: " + chartFile);
@@ -108,6 +111,15 @@ final class SweepCommand implements Callable<Integer> {
         Node input = mg.graph().node(r.node()).inputs().get(r.inputIndex());
         String name = r.node() + " " + r.inputName();
         return input.isLeaf() ? name + " (" + input.label() + ")" : name;
+    }
+
+    /** @return the parameter a line is about ({@code fc1.weight}), so both panels colour it alike */
+    private static String parameterOf(String line) {
+        if (line.startsWith("end to end ")) {
+            return line.substring("end to end ".length());
+        }
+        int open = line.indexOf('(');
+        return open >= 0 ? line.substring(open + 1, line.length() - 1) : line;
     }
 
     /**

@@ -34,9 +34,12 @@ class ChartsTest {
         Map<String, double[]> s = new LinkedHashMap<>();
         s.put("right", new double[] {1e-3, 1e-9, 0.0, 1e-5});
         s.put("wrong", new double[] {0.33, 0.33, Double.NaN, 0.33});
-        Charts.sweep(f, "sweep", new double[] {1e-1, 1e-4, 1e-7, 1e-10}, s);
+        Map<String, Map<String, double[]>> panels = new LinkedHashMap<>();
+        panels.put("alone", s);
+        panels.put("together", Map.of("other", new double[] {1e-2, 1e-8, 1e-6, 1e-4}));
+        Charts.sweep(f, "sweep", new double[] {1e-1, 1e-4, 1e-7, 1e-10}, panels, name -> name);
         BufferedImage img = ImageIO.read(f.toFile());
-        assertThat(img.getWidth()).isEqualTo(900);
+        assertThat(img.getWidth()).isEqualTo(1000);
         assertThat(java.nio.file.Files.size(f)).isGreaterThan(5_000);
     }
 }
