@@ -91,7 +91,7 @@ final class InputChecker {
         }
         Diagnosis.Entries e = entries(i, index);
         decide(e);
-        if (settings.coverage() == Settings.Coverage.FAST && directionVerdict != Verdict.PASS
+        if (settings.coverage() == Settings.Coverage.FAST && !directionVerdict.isPassing()
                 && !anyFailing(e)) {
             // The sample missed the wrong entries: narrow them down by halving.
             int[] found = halve(i, total);
@@ -210,7 +210,7 @@ final class InputChecker {
             rel = nonFinite ? Double.NaN : 0;
         }
         if (settings.seedMode() && !nonFinite) {
-            failed = rel > settings.tolerance() || failed && directions > 0 && e.size() == 0;
+            failed = rel > settings.tolerance() || directionVerdict == Verdict.FAIL;
         }
         String where = where(i);
         Verdict verdict;
@@ -247,7 +247,10 @@ final class InputChecker {
                 subject.values[i].size(), skipped, directions, rel, maxAbs);
     }
 
-    /** Fast mode: k random directions; the worst verdict of them. */
+    /**
+     * Fast mode: k random directions; the worst verdict of them. A direction that meets a kink
+     * decides nothing, so the input's sampled entries are checked instead.
+     */
     private Verdict directionCheck(int i, int k) {
         double[][] vs = new double[k][];
         for (int d = 0; d < k; d++) {
@@ -255,12 +258,11 @@ final class InputChecker {
         }
         Verdict[] out = new Verdict[k];
         parallel.run(k, () -> new Probe(subject, settings), (probe, d) -> out[d] = directional(probe, i, vs[d]));
+        // PASS < SKIPPED (a kink along the direction) < FAIL < NON_FINITE
         Verdict worst = Verdict.PASS;
         for (Verdict v : out) {
-            if (v == Verdict.NON_FINITE) {
-                return v;
-            }
-            if (v == Verdict.FAIL) {
+            if (v == Verdict.NON_FINITE || v == Verdict.FAIL && worst != Verdict.NON_FINITE
+                    || v == Verdict.SKIPPED && worst == Verdict.PASS) {
                 worst = v;
             }
         }
@@ -288,7 +290,7 @@ final class InputChecker {
             return Math.abs(a - n) / (Math.abs(a) + Math.abs(n)) > settings.tolerance() ? Verdict.FAIL : Verdict.PASS;
         }
         if (probe.status == Probe.KINK) {
-            return Verdict.PASS; // undecidable along this direction; entries decide if another fails
+            return Verdict.SKIPPED; // undecidable along this direction: sampled entries decide
         }
         double allowed = Probe.SAFETY * probe.error + settings.tolerance() * Math.max(Math.abs(a), Math.abs(n))
                 + 64 * Probe.EPS * scale;
