@@ -88,11 +88,12 @@ class CommandsTest {
         assertThat(noLabel.err()).contains("--csv and --label go together");
     }
 
-    @Test
-    void checkPassesACorrectNetworkAndTimesIt() {
-        Run r = run("check", "--layers", "12,6,1", "--batch", "4", "--mode", "exhaustive");
+    @ParameterizedTest
+    @ValueSource(strings = {"exhaustive", "fast", "subset"})
+    void checkPassesACorrectNetworkAndTimesIt(String mode) {
+        Run r = run("check", "--layers", "12,6,1", "--batch", "4", "--mode", mode);
         assertThat(r.code()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("mode exhaustive", "Checked in");
+        assertThat(r.out()).contains("mode " + mode, "gradient check PASSED", "Checked in");
     }
 
     @ParameterizedTest
