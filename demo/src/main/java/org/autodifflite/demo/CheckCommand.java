@@ -63,6 +63,9 @@ final class CheckCommand implements Callable<Integer> {
             defaultValue = "0")
     int threads;
 
+    /** Above this many parameters, exhaustive mode gets a note that it will take a while. */
+    static final int EXHAUSTIVE_WARNING = 20_000;
+
     private final PrintStream out;
 
     CheckCommand(PrintStream out) {
@@ -99,6 +102,11 @@ final class CheckCommand implements Callable<Integer> {
                 + x.shape() + "; mode " + mode + modeDetail());
         if (!bugs.isEmpty()) {
             out.println("Planted bug: " + plantBug);
+        }
+        if (mode == Mode.exhaustive && model.parameterCount() > EXHAUSTIVE_WARNING) {
+            out.println("Note: exhaustive mode perturbs each of the " + model.parameterCount()
+                    + " parameters (and every other input entry) on its own; on a network this size that"
+                    + " takes long. --mode subset or --mode fast answer in seconds.");
         }
         long t0 = System.nanoTime();
         CheckReport report = checker.checkGraph(mg.graph(), mg.loss());

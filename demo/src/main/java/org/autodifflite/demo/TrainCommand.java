@@ -125,7 +125,6 @@ final class TrainCommand implements Callable<Integer> {
         boolean[] checkFailed = {false};
         long[] checkNanos = {0};
         ProgressBar bar = new ProgressBar(out, epochs, 30, System.console() != null);
-        long[] trainNanos = {0};
         long t0 = System.nanoTime();
         TrainingListener listener = new TrainingListener() {
             @Override
@@ -150,15 +149,15 @@ final class TrainCommand implements Callable<Integer> {
         };
         List<Double> history = Trainer.of(model, new Adam(learningRate)).epochs(epochs).batchSize(batch)
                 .seed(seed).listener(listener).fit(train.features(), train.labels());
-        trainNanos[0] = System.nanoTime() - t0;
+        long trainNanos = System.nanoTime() - t0;
 
         Tensor scores = new Sigmoid().forward(model.predict(test.features()));
         BinaryMetrics m = BinaryMetrics.at(scores, test.labels(), threshold);
         double auc = BinaryMetrics.rocAuc(scores, test.labels());
-        out.printf(Locale.ROOT, "Trained in %.1f s", trainNanos[0] / 1e9);
+        out.printf(Locale.ROOT, "Trained in %.1f s", trainNanos / 1e9);
         if (!checks.isEmpty()) {
             out.printf(Locale.ROOT, ", of which %.0f ms (%.1f%%) in %d sampled gradient check%s",
-                    checkNanos[0] / 1e6, 100.0 * checkNanos[0] / trainNanos[0], checks.size(),
+                    checkNanos[0] / 1e6, 100.0 * checkNanos[0] / trainNanos, checks.size(),
                     checks.size() == 1 ? "" : "s");
         }
         out.println(".");

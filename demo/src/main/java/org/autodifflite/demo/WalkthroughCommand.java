@@ -52,14 +52,15 @@ final class WalkthroughCommand implements Callable<Integer> {
     }
 
     private void oneDimension() {
-        out.println("§2  One dimension: J(θ) = θ·x at x = 2, θ = 4, step ε = 1e-7");
         double x = 2;
         double theta = 4;
         DoubleUnaryOperator j = t -> t * x;
         DoubleUnaryOperator dj = t -> x;
+        ScalarCheck check = GradientChecker.defaults().seedMode().checkScalar(j, dj, theta);
+        out.println("§2  One dimension: J(θ) = θ·x at x = " + Numbers.whole(x) + ", θ = " + Numbers.whole(theta)
+                + ", step ε = " + Numbers.python(check.epsilon()));
         out.println("J = " + Numbers.whole(j.applyAsDouble(theta)));
         out.println("dtheta = " + Numbers.whole(dj.applyAsDouble(theta)));
-        ScalarCheck check = GradientChecker.defaults().seedMode().checkScalar(j, dj, theta);
         out.println(check.passed() ? "The gradient is correct!" : "The gradient is wrong!");
         out.println("difference = " + Numbers.python(check.difference()));
         out.println();
@@ -67,8 +68,8 @@ final class WalkthroughCommand implements Callable<Integer> {
 
     private void buggyNetwork(SeedCase seed) {
         out.println("§3  N dimensions: the fraud network LINEAR(4→5) → RELU → LINEAR(5→3) → RELU →"
-                + " LINEAR(3→1) → SIGMOID, mean binary cross-entropy, on the notebook's test case"
-                + " (3 payments × 4 features)");
+                + " LINEAR(3→1) → SIGMOID, mean binary cross-entropy, on the notebook's test case ("
+                + seed.x().cols() + " payments × " + seed.x().rows() + " features)");
         Sequential buggy = Networks.seed(seed, Networks.SEED_BUGS, 1, 0);
         ModelGraph mg = buggy.graph(seed.x(), seed.y(), true);
         out.println("cost = " + Numbers.python(mg.lossValue()));
