@@ -101,7 +101,16 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         validate();
         Dataset data = csv != null ? CsvData.load(csv, label) : PaymentsData.generate(samples, fraudRate, seed);
+        if (data.positives() == 0 || data.positives() == data.size()) {
+            throw new IllegalArgumentException(data.source() + ": all " + data.size() + " labels are "
+                    + (data.positives() == 0 ? "0" : "1") + "; a classifier needs samples of both classes");
+        }
         Dataset[] parts = data.split(testFraction, seed);
+        if (parts[1].positives() == 0 || parts[1].positives() == parts[1].size()) {
+            throw new IllegalArgumentException(data.source() + ": the test set of " + parts[1].size()
+                    + " samples holds only one class (" + data.positives() + " positives in all); use more data"
+                    + " or a larger --test-fraction");
+        }
         double[][] moments = parts[0].moments();
         Dataset train = parts[0].standardized(moments);
         Dataset test = parts[1].standardized(moments);

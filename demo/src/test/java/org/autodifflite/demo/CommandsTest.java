@@ -108,6 +108,15 @@ class CommandsTest {
     }
 
     @Test
+    void aCsvWithASingleClassIsRefusedBeforeTraining() throws IOException {
+        Path csv = dir.resolve("one-class.csv");
+        Files.writeString(csv, "x,y\n1,0\n2,0\n3,0\n4,0\n");
+        Run r = run("train", "--csv", csv.toString(), "--label", "y");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("all 4 labels are 0");
+    }
+
+    @Test
     void checkRefusesABugInAParameterThatDoesNotExist() {
         Run r = run("check", "--layers", "6,5,3", "--plant-bug", "fc9.weight:scale");
         assertThat(r.code()).isEqualTo(2);
