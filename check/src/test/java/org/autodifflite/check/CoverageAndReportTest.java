@@ -39,6 +39,7 @@ class CoverageAndReportTest {
         assertThat(r.directions()).isEqualTo(2);
         assertThat(r.entriesChecked()).isZero();
         assertThat(r.entriesTotal()).isEqualTo(1600);
+        assertThat(r.relativeDifference()).isGreaterThan(0).isLessThan(1e-8); // over the directions
         assertThat(b.render()).contains("0/1600 +2dir").contains("fast (2 random directions per input)");
     }
 

@@ -107,6 +107,11 @@ class DiagnosisTest {
         Op affine = TestOps.custom("Affine", t -> t.map(Math::sin), (t, g) -> g.multiply(t.map(Math::cos)).map(v -> v + 0.1));
         assertThat(only(affine, Tensor.randn(2, 2, 1)).diagnosis()).contains("backward is not linear");
 
+        Op aliasing = TestOps.custom("Identity", t -> t, (t, g) -> g.copy());
+        assertThat(only(aliasing, Tensor.randn(2, 3, 1)).diagnosis()).contains("forward returned its input x itself");
+        Op identity = TestOps.custom("Identity", Tensor::copy, (t, g) -> g);
+        assertThat(CHECKER.checkOp(identity, Tensor.randn(2, 3, 1)).passed()).isTrue();
+
         Op wrongShape = TestOps.custom("Shape", Tensor::copy, (t, g) -> g.transpose());
         InputResult s = only(wrongShape, Tensor.randn(2, 3, 1));
         assertThat(s.verdict()).isEqualTo(Verdict.CONTRACT);
