@@ -122,7 +122,7 @@ final class Charts {
             style(sub);
             plot.add(sub, Math.max(1, data.getSeriesCount()));
         }
-        save(file, titled(title, plot, RectangleEdge.RIGHT), 1000, 420 + 32 * lines);
+        save(file, titled(title, plot, RectangleEdge.RIGHT), 960, 380 + 26 * lines);
     }
 
     private static LogAxis logAxis(String label) {

@@ -39,7 +39,7 @@ class ChartsTest {
         panels.put("together", Map.of("other", new double[] {1e-2, 1e-8, 1e-6, 1e-4}));
         Charts.sweep(f, "sweep", new double[] {1e-1, 1e-4, 1e-7, 1e-10}, panels, name -> name);
         BufferedImage img = ImageIO.read(f.toFile());
-        assertThat(img.getWidth()).isEqualTo(1000);
+        assertThat(img.getWidth()).isEqualTo(960);
         assertThat(java.nio.file.Files.size(f)).isGreaterThan(5_000);
     }
 }
