@@ -1,0 +1,168 @@
+package org.autodifflite.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Each subcommand on small settings, through the real command line. */
+class CommandsTest {
+
+    @TempDir
+    Path dir;
+
+    /** The output of one run. */
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Demo.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void assertPng(Path file) throws IOException {
+        assertThat(file).exists();
+        assertThat(Files.size(file)).isGreaterThan(1000);
+        BufferedImage img = ImageIO.read(file.toFile());
+        assertThat(img.getWidth()).isGreaterThan(100);
+    }
+
+    @Test
+    void trainOnSyntheticPaymentsChecksGradientsSavesTheModelAndDrawsTheLossCurve() throws IOException {
+        Path model = dir.resolve("m/model.txt");
+        Path chart = dir.resolve("loss.png");
+        Run r = run("train", "--samples", "4000", "--epochs", "4", "--lr", "0.01", "--check-every", "2", "--model",
+                model.toString(), "--chart", chart.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("epoch 4/4", "gradient check, epoch 2", "gradient check, epoch 4",
+                "PASS in", "in 2 sampled gradient checks", "precision", "recall", "F1", "ROC-AUC");
+        assertThat(model).exists();
+        assertThat(Files.readString(model)).startsWith("autodiff-lite-parameters");
+        assertThat(dir.resolve("m/model.txt.scaling.csv")).exists();
+        assertPng(chart);
+        double auc = Double.parseDouble(r.out().replaceAll("(?s).*ROC-AUC (\\S+).*", "$1"));
+        // The synthetic classes overlap but are well separated: a working net ranks fraud high.
+        assertThat(auc).isGreaterThan(0.85);
+    }
+
+    @Test
+    void trainOnACsvFile() throws IOException {
+        Path csv = dir.resolve("data.csv");
+        StringBuilder sb = new StringBuilder("x1,x2,label\n");
+        java.util.Random rng = new java.util.Random(5);
+        for (int i = 0; i < 200; i++) {
+            int y = i % 4 == 0 ? 1 : 0;
+            sb.append(rng.nextGaussian() + 2 * y).append(',').append(rng.nextGaussian()).append(',').append(y).append('\n');
+        }
+        Files.writeString(csv, sb);
+        Run r = run("train", "--csv", csv.toString(), "--label", "label", "--epochs", "3", "--check-every", "0",
+                "--model", dir.resolve("model.txt").toString(), "--chart", dir.resolve("loss.png").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("data.csv — 200 samples, 2 features [x1, x2], 25.00% positive", "ROC-AUC");
+    }
+
+    @Test
+    void aMalformedCsvIsAnErrorNamingTheLineWithoutAStackTrace() throws IOException {
+        Path csv = dir.resolve("bad.csv");
+        Files.writeString(csv, "x1,x2,label\n1,2,0\n3,oops,1\n");
+        Run r = run("train", "--csv", csv.toString(), "--label", "label");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("error: " + csv + " line 3, column 2 'x2': 'oops' is not a number")
+                .doesNotContain("Exception");
+        Run noLabel = run("train", "--csv", csv.toString());
+        assertThat(noLabel.code()).isEqualTo(2);
+        assertThat(noLabel.err()).contains("--csv and --label go together");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"exhaustive", "fast", "subset"})
+    void checkPassesACorrectNetworkAndTimesIt(String mode) {
+        Run r = run("check", "--layers", "12,6,1", "--batch", "4", "--mode", mode);
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("mode " + mode, "gradient check PASSED", "Checked in");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fc2.weight:scale", "fc1.bias:sign", "fc1.weight:transpose", "fc2.bias:scale=3"})
+    void checkFindsEachPlantedBugAndNamesTheParameter(String bug) {
+        for (String mode : List.of("exhaustive", "fast", "subset")) {
+            Run r = run("check", "--layers", "6,5,3", "--batch", "4", "--mode", mode, "--plant-bug", bug);
+            assertThat(r.code()).as(mode + "\n" + r.out() + r.err()).isEqualTo(1);
+            String layer = bug.substring(0, bug.indexOf('.'));
+            assertThat(r.out()).contains("Planted bug: " + bug, layer, "FAIL");
+        }
+    }
+
+    @Test
+    void aCsvWithASingleClassIsRefusedBeforeTraining() throws IOException {
+        Path csv = dir.resolve("one-class.csv");
+        Files.writeString(csv, "x,y\n1,0\n2,0\n3,0\n4,0\n");
+        Run r = run("train", "--csv", csv.toString(), "--label", "y");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("all 4 labels are 0");
+    }
+
+    @Test
+    void checkRefusesABugInAParameterThatDoesNotExist() {
+        Run r = run("check", "--layers", "6,5,3", "--plant-bug", "fc9.weight:scale");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("fc9.weight", "fc1.weight");
+        Run kind = run("check", "--layers", "6,5,3", "--plant-bug", "fc1.weight:double");
+        assertThat(kind.err()).contains("scale, sign or transpose");
+    }
+
+    @Test
+    void sweepWritesTheChartAndTheCsvAndShowsTheVAndTheFlatLine() throws IOException {
+        Path chart = dir.resolve("sweep.png");
+        Path csv = dir.resolve("sweep.csv");
+        Run r = run("sweep", "--per-decade", "1", "--chart", chart.toString(), "--csv", csv.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertPng(chart);
+        List<String> lines = Files.readAllLines(csv);
+        assertThat(lines).hasSize(11); // header + ε = 1e-1 … 1e-10
+        List<String> header = List.of(lines.get(0).split(","));
+        int buggyW = header.indexOf("\"fc2 W (fc2.weight)\"");
+        int sigmoid = -1;
+        for (int i = 0; i < header.size(); i++) {
+            if (header.get(i).startsWith("\"sigmoid")) {
+                sigmoid = i;
+            }
+        }
+        assertThat(buggyW).isPositive();
+        assertThat(sigmoid).isPositive();
+        double minRight = Double.MAX_VALUE;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            // The doubled gradient: (2g − g) / (2g + g) = 1/3 at every step.
+            assertThat(Double.parseDouble(f[buggyW])).isCloseTo(1.0 / 3, org.assertj.core.data.Offset.offset(1e-3));
+            minRight = Math.min(minRight, Double.parseDouble(f[sigmoid]));
+        }
+        assertThat(minRight).isLessThan(1e-8);
+        // The V: both ends of a correct, curved node's sweep are far above its best.
+        String first = lines.get(1).split(",")[sigmoid];
+        String last = lines.get(10).split(",")[sigmoid];
+        assertThat(Double.parseDouble(first)).isGreaterThan(100 * minRight);
+        assertThat(Double.parseDouble(last)).isGreaterThan(100 * minRight);
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        Run r = run("--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("walkthrough", "train", "check", "sweep");
+    }
+}
