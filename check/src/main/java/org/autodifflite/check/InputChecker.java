@@ -21,6 +21,10 @@ import org.autodifflite.core.Tensor;
  */
 final class InputChecker {
 
+    /** How many shorter copies of a direction are tried before it counts as failed or kinked. */
+    static final int DIRECTION_RETRIES = 2;
+    /** How much shorter each retried direction is. */
+    static final double DIRECTION_SHRINK = 64;
     /** Entries sampled to diagnose an input whose random-direction check failed. */
     static final int FAST_SAMPLE = 32;
     /** The most wrong entries the halving search looks for. */
@@ -302,8 +306,39 @@ final class InputChecker {
         return a;
     }
 
-    /** Compares ⟨analytic, v⟩ with the numeric derivative along v; a kink is SKIPPED. */
+    /**
+     * Compares ⟨analytic, v⟩ with the numeric derivative along v; a kink is SKIPPED. A direction
+     * moves every entry at once, so it can cross kinks (ReLUs downstream) that no single entry's
+     * step reaches, and then neither fails nor passes honestly. A wrong gradient stays wrong at
+     * any step while a kink's effect vanishes once the step no longer reaches it, so a direction
+     * that does not pass is tried again along ever shorter copies of itself: one that still fails
+     * is a FAIL; one that passes only when shorter is SKIPPED, and sampled entries decide.
+     */
     private Verdict directional(Probe probe, int i, double[] v) {
+        Verdict verdict = directionalOnce(probe, i, v);
+        if (settings.seedMode()) {
+            return verdict;
+        }
+        double[] shorter = v;
+        double factor = 1;
+        for (int retry = 0; retry < DIRECTION_RETRIES
+                && (verdict == Verdict.FAIL || verdict == Verdict.SKIPPED); retry++) {
+            shorter = shorter.clone();
+            for (int q = 0; q < shorter.length; q++) {
+                shorter[q] /= DIRECTION_SHRINK;
+            }
+            factor *= DIRECTION_SHRINK;
+            verdict = directionalOnce(probe, i, shorter);
+        }
+        // report the derivative along v itself, as the caller compares it with ⟨analytic, v⟩
+        probe.numeric *= factor;
+        probe.error *= factor;
+        // Passing only along a shorter copy is weaker evidence (more roundoff): undecided, so
+        // the input's sampled entries decide, as at a kink.
+        return factor > 1 && verdict == Verdict.PASS ? Verdict.SKIPPED : verdict;
+    }
+
+    private Verdict directionalOnce(Probe probe, int i, double[] v) {
         double[] g = subject.analytic[i].data();
         double a = 0;
         double scale = 0;
