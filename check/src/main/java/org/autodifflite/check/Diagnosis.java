@@ -73,15 +73,15 @@ final class Diagnosis {
         } else if (used > 0 && ignoresUpstream(e) && !endToEnd) {
             fix = "backward ignores the upstream gradient: the analytic gradient equals the numeric one"
                     + " computed with an upstream gradient of ones; multiply by gradOutput for " + where;
-        } else if (used > 1 && sumNN > 0 && constantRatio(e, sumAN / sumNN, maxA)) {
+        } else if (used > 0 && sumNN > 0 && constantRatio(e, sumAN / sumNN, maxA)) {
             double r = sumAN / sumNN;
             if (Math.abs(r + 1) < 1e-3) {
-                fix = "sign flip: analytic = −1.00 × numeric on all " + used
-                        + " checked entries; check the sign of the gradient for " + where;
+                fix = "sign flip: analytic = −1.00 × numeric on " + entries(used)
+                        + "; check the sign of the gradient for " + where;
             } else {
-                fix = String.format(Locale.ROOT, "analytic = %.2f × numeric on all %d checked entries;"
+                fix = String.format(Locale.ROOT, "analytic = %.2f × numeric on %s;"
                         + " check the scale of the gradient for %s (a factor such as 1/m, 2 or a "
-                        + "repeated term)", r, used, where);
+                        + "repeated term)", r, entries(used), where);
             }
         } else if (e.complete && e.rows == e.cols && e.rows > 1 && transposed(e)) {
             fix = "transposed: analytic ≈ numericᵀ; check the order of the matmul operands and the"
@@ -101,6 +101,10 @@ final class Diagnosis {
                     + " the way gradients are summed where a value is used more than once";
         }
         return fix + worstText(e);
+    }
+
+    private static String entries(int n) {
+        return n == 1 ? "the 1 checked entry" : "all " + n + " checked entries";
     }
 
     /** The text for non-finite values. */

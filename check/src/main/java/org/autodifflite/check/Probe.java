@@ -10,8 +10,9 @@ import org.autodifflite.core.Tensor;
  * <p>Default mode evaluates f at {@code x ± h} and {@code x ± h/2}. The central differences
  * {@code D(h)} and {@code D(h/2)} are combined by Richardson extrapolation,
  * {@code R = (4·D(h/2) − D(h))/3}, whose error is estimated as the truncation estimate
- * {@code |D(h/2) − D(h)|/3} plus a roundoff bound {@code 4·ε_machine·Σ|uₖ|·|yₖ| / (h/2)} over
- * the outputs that changed. The same four values give the one-sided difference gaps
+ * {@code |D(h/2) − D(h)|/3} plus a roundoff bound {@code (4·ε_machine·Σ|uₖ|·|yₖ| +
+ * ε_machine·maxₖ|uₖ·yₖ|) / (h/2)}, the sum over the outputs that changed, the last term the
+ * resolution of an output too flat to change at all. The same four values give the one-sided difference gaps
  * {@code s(h) = (φ(h) − 2φ(0) + φ(−h))/h}: for a smooth f, {@code s ≈ h·f''} halves with h; at a
  * kink inside the step it does not, and the entry is marked as a kink.
  *
@@ -210,8 +211,10 @@ final class Probe {
         double o1 = 0;
         double o2 = 0;
         double magnitude = 0;
+        double largestTerm = 0;
         boolean finite = true;
         for (int k = 0; k < u.length; k++) {
+            largestTerm = Math.max(largestTerm, Math.abs(u[k] * y0[k]));
             double a = yp1[k];
             double b = ym1[k];
             double c = yp2[k];
@@ -249,7 +252,9 @@ final class Probe {
         numeric = (d2 - r * d1) / (1 - r);
         numericOnes = (o2 / w2 - r * (o1 / w1)) / (1 - r);
         double truncation = Math.abs(d2 - d1) * r / (1 - r);
-        double roundoff = (4 * EPS * magnitude + reprNoise) / (w2 / 2);
+        // An output that did not change at all may still depend on the entry, below its own
+        // resolution (tanh saturated at 1): one ulp of the largest term bounds what is invisible.
+        double roundoff = (4 * EPS * magnitude + EPS * largestTerm + reprNoise) / (w2 / 2);
         error = truncation + roundoff;
         // One-sided gaps per unit step: s/(w/2) ≈ (w/2)·f'' for smooth f, so gap2 ≈ (w2/w1)·gap1.
         double g1 = s1 / (w1 / 2);
