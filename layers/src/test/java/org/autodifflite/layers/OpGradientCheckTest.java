@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 import org.apache.commons.math3.random.Well19937c;
 import org.autodifflite.check.GradientChecker;
 import org.autodifflite.core.Op;
+import org.autodifflite.core.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,5 +50,28 @@ class OpGradientCheckTest {
     @MethodSource("opsAndInputs")
     void theCheckerPassesTheOp(Op op, int square, long seed) {
         assertGradientsCorrect(CHECKER.withSeed(seed), op, RandomInputs.draw(op, new Well19937c(seed), square));
+    }
+
+    /**
+     * Edge points every op must get right, where a numerically careless backward or forward
+     * goes wrong: saturated activations, confident predictions (exactly 0 or 1, and right),
+     * logits of ±1000 that overflow a softmax or a sigmoid taken the naive way.
+     */
+    static Stream<Arguments> edges() {
+        Tensor saturating = Tensor.row(-800, -30, -1e-3, 0, 1e-3, 30, 800);
+        return Stream.of(
+                Arguments.of(new Sigmoid(), new Tensor[] {saturating}),
+                Arguments.of(new Tanh(), new Tensor[] {saturating}),
+                Arguments.of(new BinaryCrossEntropy(), new Tensor[] {Tensor.row(1, 0, 0.3, 0.999), Tensor.row(1, 0, 1, 0)}),
+                Arguments.of(new SigmoidBinaryCrossEntropy(), new Tensor[] {saturating, Tensor.row(1, 0, 1, 0.5, 0, 1, 0)}),
+                Arguments.of(new SoftmaxCrossEntropy(), new Tensor[] {
+                    Tensor.of(new double[][] {{-1000, 3}, {1000, -2}}), Tensor.of(new double[][] {{0, 1}, {1, 0}})}),
+                Arguments.of(new Linear(), new Tensor[] {Tensor.filled(2, 3, 1e6), Tensor.filled(2, 2, -1e-6), Tensor.column(1e3, 0)}));
+    }
+
+    @ParameterizedTest(name = "{0} at edge points")
+    @MethodSource("edges")
+    void theCheckerPassesTheOpAtEdgePoints(Op op, Tensor[] inputs) {
+        assertGradientsCorrect(CHECKER, op, inputs);
     }
 }
