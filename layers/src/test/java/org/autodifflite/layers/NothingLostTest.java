@@ -143,7 +143,7 @@ class NothingLostTest {
         return b;
     }
 
-    private static void assertSame(List<long[]> before, List<long[]> after) {
+    static void assertSame(List<long[]> before, List<long[]> after) {
         assertThat(after).hasSameSizeAs(before);
         for (int i = 0; i < before.size(); i++) {
             assertThat(after.get(i)).as("tensor %d of the snapshot", i).isEqualTo(before.get(i));
