@@ -111,10 +111,15 @@ final class Diagnosis {
     static String nonFinite(Entries e, String where) {
         for (int k = 0; k < e.size(); k++) {
             if (e.verdicts[k] == Verdict.NON_FINITE) {
-                String side = !Double.isFinite(e.analytic[k]) ? "the analytic gradient" : "the numeric gradient";
-                return side + " is not finite (" + e.analytic[k] + " vs " + e.numeric[k] + ") at ("
-                        + e.index[k] / e.cols + ", " + e.index[k] % e.cols + ") for " + where
-                        + "; look for log(0), division by zero or overflow";
+                String at = " at (" + e.index[k] / e.cols + ", " + e.index[k] % e.cols + ") for " + where;
+                if (!Double.isFinite(e.analytic[k])) {
+                    return "the analytic gradient is not finite (analytic " + e.analytic[k] + ", numeric "
+                            + e.numeric[k] + ")" + at + "; look for log(0), division by zero or overflow";
+                }
+                return "the numeric gradient is not finite (analytic " + e.analytic[k] + ", numeric "
+                        + e.numeric[k] + ")" + at + ": the forward output is NaN or infinite within a"
+                        + " step of the point, even with the step shrunk; is the point at the edge of the"
+                        + " op's domain (log near 0)?";
             }
         }
         return "not finite for " + where;

@@ -48,6 +48,11 @@ final class OpSubject extends Subject {
             @Override
             public Tensor evaluate(int i) {
                 Tensor y = op.forward(work);
+                for (Tensor w : work) {
+                    if (y != null && y.data() == w.data()) {
+                        y = y.copy(); // an output sharing its input's array would move with the next step
+                    }
+                }
                 if (y == null || !y.sameShape(output)) {
                     throw new IllegalStateException(op.name() + " '" + label + "': forward returned "
                             + (y == null ? "null" : y.shape()) + " for a perturbed input, but "
@@ -66,6 +71,13 @@ final class OpSubject extends Subject {
             throw new IllegalStateException(op.name() + " '" + label + "': forward returned null");
         }
         requireUnchanged(work, "forward");
+        for (int i = 0; i < work.length; i++) {
+            if (output.data() == work[i].data()) {
+                breachAll("forward returned its input " + op.inputName(i) + " itself; an op must return a"
+                        + " new tensor (return a copy), or changing the input later changes its output");
+                output = output.copy();
+            }
+        }
         Tensor again = op.forward(work);
         if (!output.equals(again)) {
             breachAll("forward is not deterministic: two calls with the same inputs gave different"

@@ -16,6 +16,9 @@ import org.autodifflite.core.Tensor;
  * {@code s(h) = (φ(h) − 2φ(0) + φ(−h))/h}: for a smooth f, {@code s ≈ h·f''} halves with h; at a
  * kink inside the step it does not, and the entry is marked as a kink.
  *
+ * <p>If an evaluation is NaN or infinite (a step that leaves the domain of a log), the default
+ * step is shrunk by 16 up to {@link #DOMAIN_RETRIES} times before the entry is non-finite.
+ *
  * <p>Differences are summed term by term, {@code Σ uₖ·(yₖ(+) − yₖ(−))}, so outputs an entry does
  * not touch cancel exactly instead of adding the roundoff of the whole sum.
  */
@@ -35,6 +38,8 @@ final class Probe {
      * one op's output (on the seed network, ∛ε steps leave 7.5e-9 of noise, ε^(1/5) steps 1e-10).
      */
     static final double FIFTH_ROOT_EPS = Math.pow(EPS, 0.2);
+    /** How many times a step that meets NaN or infinity is shrunk (by 16) before giving up. */
+    static final int DOMAIN_RETRIES = 3;
     /** How much the decisions trust the error estimates: the estimate times this is allowed. */
     static final double SAFETY = 10;
 
@@ -94,30 +99,38 @@ final class Probe {
             seedCombine(yp, ym, eps);
             return;
         }
-        double h = Double.isNaN(settings.step()) ? defaultStep(x0, relativeStep) : settings.step();
-        double h2 = h / 2;
-        // The steps actually taken: (x0 + h) − x0 is exact, so x0 + p1 is the perturbed value.
-        double p1 = (x0 + h) - x0;
-        double m1 = x0 - (x0 - h);
-        double p2 = (x0 + h2) - x0;
-        double m2 = x0 - (x0 - h2);
-        double[] yp1;
-        double[] ym1;
-        double[] yp2;
-        double[] ym2;
-        try {
-            d[j] = x0 + p1;
-            yp1 = ev.evaluate(i).data();
-            d[j] = x0 - m1;
-            ym1 = ev.evaluate(i).data();
-            d[j] = x0 + p2;
-            yp2 = ev.evaluate(i).data();
-            d[j] = x0 - m2;
-            ym2 = ev.evaluate(i).data();
-        } finally {
-            d[j] = x0;
+        boolean fixed = !Double.isNaN(settings.step());
+        double h = fixed ? settings.step() : defaultStep(x0, relativeStep);
+        for (int attempt = 0; ; attempt++) {
+            double h2 = h / 2;
+            // The steps actually taken: (x0 + h) − x0 is exact, so x0 + p1 is the perturbed value.
+            double p1 = (x0 + h) - x0;
+            double m1 = x0 - (x0 - h);
+            double p2 = (x0 + h2) - x0;
+            double m2 = x0 - (x0 - h2);
+            double[] yp1;
+            double[] ym1;
+            double[] yp2;
+            double[] ym2;
+            try {
+                d[j] = x0 + p1;
+                yp1 = ev.evaluate(i).data();
+                d[j] = x0 - m1;
+                ym1 = ev.evaluate(i).data();
+                d[j] = x0 + p2;
+                yp2 = ev.evaluate(i).data();
+                d[j] = x0 - m2;
+                ym2 = ev.evaluate(i).data();
+            } finally {
+                d[j] = x0;
+            }
+            combine(yp1, ym1, yp2, ym2, p1 + m1, p2 + m2, 0);
+            // A step that leaves f's domain (log near 0) is retried smaller before NON_FINITE.
+            if (status != NON_FINITE || fixed || attempt == DOMAIN_RETRIES) {
+                return;
+            }
+            h /= 16;
         }
-        combine(yp1, ym1, yp2, ym2, p1 + m1, p2 + m2, 0);
     }
 
     /**
@@ -150,25 +163,32 @@ final class Probe {
             seedCombine(yp, ym, eps);
             return;
         }
-        double h = Double.isNaN(settings.step()) ? defaultStep(scale, relativeStep) : settings.step();
-        double[] yp1;
-        double[] ym1;
-        double[] yp2;
-        double[] ym2;
-        try {
-            shift(d, x0, v, h);
-            yp1 = ev.evaluate(i).data();
-            shift(d, x0, v, -h);
-            ym1 = ev.evaluate(i).data();
-            shift(d, x0, v, h / 2);
-            yp2 = ev.evaluate(i).data();
-            shift(d, x0, v, -h / 2);
-            ym2 = ev.evaluate(i).data();
-        } finally {
-            System.arraycopy(x0, 0, d, 0, d.length);
+        boolean fixed = !Double.isNaN(settings.step());
+        double h = fixed ? settings.step() : defaultStep(scale, relativeStep);
+        for (int attempt = 0; ; attempt++) {
+            double[] yp1;
+            double[] ym1;
+            double[] yp2;
+            double[] ym2;
+            try {
+                shift(d, x0, v, h);
+                yp1 = ev.evaluate(i).data();
+                shift(d, x0, v, -h);
+                ym1 = ev.evaluate(i).data();
+                shift(d, x0, v, h / 2);
+                yp2 = ev.evaluate(i).data();
+                shift(d, x0, v, -h / 2);
+                ym2 = ev.evaluate(i).data();
+            } finally {
+                System.arraycopy(x0, 0, d, 0, d.length);
+            }
+            // x + t·v is rounded entry by entry: up to ε·|xₖ| per entry, worth ε·Σ|xₖ·gₖ| in φ.
+            combine(yp1, ym1, yp2, ym2, 2 * h, h, EPS * repr);
+            if (status != NON_FINITE || fixed || attempt == DOMAIN_RETRIES) {
+                return;
+            }
+            h /= 16;
         }
-        // x + t·v is rounded entry by entry: up to ε·|xₖ| per entry, worth ε·Σ|xₖ·gₖ| in φ.
-        combine(yp1, ym1, yp2, ym2, 2 * h, h, EPS * repr);
     }
 
     private static void shift(double[] d, double[] x0, double[] v, double t) {

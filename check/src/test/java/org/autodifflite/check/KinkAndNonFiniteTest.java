@@ -73,6 +73,19 @@ class KinkAndNonFiniteTest {
     }
 
     @Test
+    void nonFiniteLossEndToEndIsNonFiniteAndItsDifferenceNaN() {
+        org.autodifflite.core.Graph g = new org.autodifflite.core.Graph();
+        org.autodifflite.core.Node p = g.parameter(new org.autodifflite.core.Parameter("p", Tensor.row(0.5, -2.0)));
+        Op log = TestOps.elementwise("Log", Math::log, t -> 1 / t);
+        org.autodifflite.core.Node loss = g.apply("sum", TestOps.SUM, g.apply("log", log, p));
+        CheckReport r = CHECKER.checkEndToEnd(g, loss);
+        assertThat(r.results().get(0).verdict()).isEqualTo(Verdict.NON_FINITE);
+        assertThat(r.endToEndDifference()).isNaN();
+        assertThat(r.passed()).isFalse();
+        assertThat(CHECKER.seedMode().checkEndToEnd(g, loss).passed()).isFalse();
+    }
+
+    @Test
     void nonFiniteAnalyticGradientIsNonFinite() {
         Op infinite = TestOps.breaking(TestOps.SIN, 0, (grad, g) -> {
             Tensor t = grad.copy();

@@ -26,7 +26,6 @@ class SeedCaseTest {
     void seedModeReproducesTheNotebookOnTheBuggyBackward() {
         SeedNetwork net = SeedNetwork.buggy();
         CheckReport r = GradientChecker.defaults().seedMode().checkEndToEnd(net.graph, net.loss);
-        System.out.println(r.render());
         assertThat(r.endToEndDifference()).isCloseTo(0.2850931567761624, within(1e-8));
         assertThat(r.passed()).isFalse();
         Map<String, Double> byParam = r.results().stream()
@@ -39,8 +38,6 @@ class SeedCaseTest {
     void seedModeRaisesTheNotebooksFalseAlarmOnTheCorrectBackward() {
         SeedNetwork net = SeedNetwork.correct();
         CheckReport r = GradientChecker.defaults().seedMode().checkEndToEnd(net.graph, net.loss);
-        System.out.println(r.render());
-        System.out.println("seed-mode e2e difference, correct net: " + r.endToEndDifference());
         assertThat(r.endToEndDifference()).isCloseTo(1.1890913024229996e-07, within(5e-9));
         assertThat(r.passed()).isFalse();
     }
@@ -49,8 +46,6 @@ class SeedCaseTest {
     void defaultModePassesTheCorrectNetwork() {
         SeedNetwork net = SeedNetwork.correct();
         CheckReport r = GradientChecker.defaults().checkGraph(net.graph, net.loss);
-        System.out.println(r.render());
-        System.out.println("default-mode e2e difference, correct net: " + r.endToEndDifference());
         assertThat(r.passed()).as(r.render()).isTrue();
         assertThat(r.endToEndDifference()).isLessThanOrEqualTo(1e-9);
     }
@@ -59,7 +54,6 @@ class SeedCaseTest {
     void defaultModeFindsExactlyTheTwoPlantedBugs() {
         SeedNetwork net = SeedNetwork.buggy();
         CheckReport r = GradientChecker.defaults().checkGraph(net.graph, net.loss);
-        System.out.println(r.render());
         List<String> nodeFailures = r.failures().stream().filter(f -> !f.endToEnd())
                 .map(f -> f.node() + "." + f.inputName()).collect(Collectors.toList());
         assertThat(nodeFailures).containsExactly("layer1.b", "layer2.W");
