@@ -59,6 +59,8 @@ class ModelFileTest {
         String text = Files.readString(f);
         assertThat(text).startsWith("autodiff-lite-parameters 1\ncount 6\nparameter fc1.weight 5 4\n").endsWith("end\n");
         assertThat(text).contains("parameter fc2.bias 3 1\n-0.0\n1.0E308\n0.30000000000000004\n");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                .isEqualTo("rw-r--r--");
         // Only the target is left: the temporary file was renamed over it.
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(f);
