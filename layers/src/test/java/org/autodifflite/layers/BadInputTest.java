@@ -165,6 +165,24 @@ class BadInputTest {
                 "Dropout", "mask[0][1] = -1.0"));
         out.add(c("Dropout", "keep probability 0", x -> Dropout.mask(2, 2, 0.0, new Well19937c(1)), "keep", "0.0"));
 
+        // Every op: one input too many; every loss: an empty batch; softmax labels outside [0, 1].
+        for (org.autodifflite.core.Op op : Mutants.ops()) {
+            int n = op.arity() + 1;
+            out.add(c(op.name(), n + " inputs instead of " + op.arity(), x -> {
+                Tensor[] in = new Tensor[n];
+                java.util.Arrays.fill(in, Tensor.filled(1, 1, 0.5));
+                op.forward(in);
+            }, op.name() + " expects " + op.arity() + " input", "got " + n));
+        }
+        for (org.autodifflite.core.Op loss : List.of(new SigmoidBinaryCrossEntropy(), new MeanSquaredError(),
+                new SoftmaxCrossEntropy())) {
+            out.add(c(loss.name(), "an empty batch (2×0)", x -> loss.forward(Tensor.zeros(2, 0), Tensor.zeros(2, 0)),
+                    loss.name(), "2×0", "at least one sample"));
+        }
+        out.add(c("SoftmaxCrossEntropy", "a label column (1.5, −0.5): sums to 1, outside [0, 1]", x ->
+                new SoftmaxCrossEntropy().forward(Tensor.zeros(2, 1), Tensor.column(1.5, -0.5)),
+                "SoftmaxCrossEntropy", "Y[0][0] = 1.5", "[0, 1]"));
+
         // Layers and models.
         out.add(c("Dense", "a layer of size 0 (0 units)", x -> new Dense("fc", 3, 0, Initializer.he(),
                 new Well19937c(1)), "Dense 'fc'", "0 units", "size 0"));
