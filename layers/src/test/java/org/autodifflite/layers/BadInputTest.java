@@ -309,6 +309,18 @@ class BadInputTest {
         run(c);
     }
 
+    /** The refusals do not overreach: inputs exactly at the edge of what is allowed are accepted. */
+    @Test
+    void inputsAtTheEdgeOfWhatIsAllowedAreAccepted() {
+        assertThat(Dropout.mask(2, 3, 1.0, new Well19937c(1))).isEqualTo(Tensor.ones(2, 3));   // keep = 1
+        assertThat(new BinaryCrossEntropy().forward(Tensor.row(0.5, 0.5), Tensor.row(0, 1)).item())
+                .isEqualTo(Math.log(2));                                                       // labels 0 and 1
+        assertThat(new SoftmaxCrossEntropy().forward(Tensor.zeros(2, 1), Tensor.column(0.5, 0.5 + 0.9e-6))
+                .isFinite()).isTrue();                                                         // sum within 1e-6
+        assertThat(new Dropout().forward(Tensor.row(2, 3), Tensor.row(0, 1))).isEqualTo(Tensor.row(0, 3));
+        assertThat(new LeakyReLU(0.25).slope()).isEqualTo(0.25);
+    }
+
     /** The training cases: the refused step changed nothing, but the good steps before it did train. */
     @Test
     void nanInTheDataStopsTrainingAfterTheGoodSteps() {
