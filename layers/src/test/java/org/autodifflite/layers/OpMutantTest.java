@@ -28,6 +28,9 @@ class OpMutantTest {
     /** Seeds per planted bug. */
     private static final int SEEDS = 20;
 
+    /** Seeds per planted bug in fast mode. */
+    private static final int FAST_SEEDS = 5;
+
     /** Draws tried for a point where the bug shows (a ×2 on a gradient that is all zero does not). */
     private static final int REDRAWS = 50;
 
@@ -50,17 +53,7 @@ class OpMutantTest {
     @ParameterizedTest(name = "{0}, seed {1}")
     @MethodSource("mutantsAndSeeds")
     void plantedBugIsCaughtOnTheWrongInputWithItsDiagnosis(Mutants.Mutant m, long seed) {
-        Well19937c rng = new Well19937c(seed);
-        Tensor[] x = null;
-        for (int k = 0; k < REDRAWS && x == null; k++) {
-            Tensor[] candidate = m.draw().apply(rng);
-            if (showsAt(m, candidate, seed)) {
-                x = candidate;
-            }
-        }
-        if (x == null) {
-            fail("%s is equivalent to the correct backward on %d random draws: not a bug", m, REDRAWS);
-        }
+        Tensor[] x = pointWhereItShows(m, seed);
         CheckReport r = CHECKER.withSeed(seed).checkOp(m.op(), x);
         String report = r.render();
         assertThat(r.passed()).as("not caught:%n%s", report).isFalse();
@@ -70,6 +63,47 @@ class OpMutantTest {
         assertThat(f.inputIndex()).as(report).isEqualTo(m.input());
         assertThat(f.verdict()).as(report).isEqualTo(m.verdict());
         assertThat(f.diagnosis()).as(report).containsSubsequence(m.expectedText()).contains(m.where());
+    }
+
+    static Stream<Arguments> mutantsAndFewSeeds() {
+        SplittableRandom seeds = new SplittableRandom(31L);
+        List<Arguments> out = new ArrayList<>();
+        for (Mutants.Mutant m : Mutants.all()) {
+            for (int k = 0; k < FAST_SEEDS; k++) {
+                out.add(Arguments.of(m, seeds.nextLong()));
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * Fast mode (two random directions per input, then a sample of entries and a halving search
+     * when a direction fails) catches every planted bug too, on the wrong input only, with the
+     * same verdict; the diagnosis names the input.
+     */
+    @ParameterizedTest(name = "fast: {0}, seed {1}")
+    @MethodSource("mutantsAndFewSeeds")
+    void plantedBugIsCaughtInFastMode(Mutants.Mutant m, long seed) {
+        Tensor[] x = pointWhereItShows(m, seed);
+        CheckReport r = CHECKER.fast(2).withSeed(seed).checkOp(m.op(), x);
+        String report = r.render();
+        assertThat(r.failures()).as("caught on the wrong input only:%n%s", report).hasSize(1);
+        InputResult f = r.failures().get(0);
+        assertThat(f.inputIndex()).as(report).isEqualTo(m.input());
+        assertThat(f.verdict()).as(report).isEqualTo(m.verdict());
+        assertThat(f.diagnosis()).as(report).contains(m.op().inputName(m.input()));
+    }
+
+    /** Seeded random inputs at which the bug changes the gradient (redrawn while it does not). */
+    private static Tensor[] pointWhereItShows(Mutants.Mutant m, long seed) {
+        Well19937c rng = new Well19937c(seed);
+        for (int k = 0; k < REDRAWS; k++) {
+            Tensor[] candidate = m.draw().apply(rng);
+            if (showsAt(m, candidate, seed)) {
+                return candidate;
+            }
+        }
+        return fail("%s is equivalent to the correct backward on %d random draws: not a bug", m, REDRAWS);
     }
 
     /** Whether the bug changes the gradient of its input at this point (a random upstream gradient). */
