@@ -107,7 +107,7 @@ class OpMutantTest {
     }
 
     /** Whether the bug changes the gradient of its input at this point (a random upstream gradient). */
-    private static boolean showsAt(Mutants.Mutant m, Tensor[] x, long seed) {
+    static boolean showsAt(Mutants.Mutant m, Tensor[] x, long seed) {
         Tensor y = m.op().forward(x);
         Tensor u = Tensor.randn(y.rows(), y.cols(), seed);
         Tensor right = m.op().inner().backward(x, y, u)[m.input()];
