@@ -163,6 +163,37 @@ class NothingLostTest {
         assertSame(before, snapshot(p, net.graph()));
     }
 
+    /**
+     * checkOp on every op leaves the caller's input tensors bit for bit, also for an op that
+     * writes into its input (the checker works on copies and reports the breach as CONTRACT).
+     */
+    @Test
+    void checkOpLeavesTheCallersInputsBitForBitEvenWhenTheOpWritesIntoThem() {
+        for (Op op : Mutants.ops()) {
+            Tensor[] in = RandomInputs.draw(op, new Well19937c(21), RandomInputs.ANY);
+            List<long[]> before = inputBits(in);
+            assertThat(GradientChecker.defaults().checkOp(op, in).passed()).isTrue();
+            assertSame(before, inputBits(in));
+            Op vandal = new PlantedBug(op, (x, y, g) -> {
+                Tensor[] grads = op.backward(x, y, g);
+                x[0].data()[0] += 1.0;   // writes into its input
+                return grads;
+            });
+            CheckReport r = GradientChecker.defaults().checkOp(vandal, in);
+            assertThat(r.failures()).as("%s", r.render()).isNotEmpty()
+                    .allSatisfy(f -> assertThat(f.verdict()).isEqualTo(org.autodifflite.check.Verdict.CONTRACT));
+            assertSame(before, inputBits(in));
+        }
+    }
+
+    private static List<long[]> inputBits(Tensor[] in) {
+        List<long[]> out = new ArrayList<>();
+        for (Tensor t : in) {
+            out.add(bits(t));
+        }
+        return out;
+    }
+
     static Stream<Arguments> tripPoints() {
         List<Arguments> out = new ArrayList<>();
         for (int threads : new int[] {1, 2}) {
