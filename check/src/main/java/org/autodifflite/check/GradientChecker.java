@@ -55,7 +55,15 @@ import org.slf4j.LoggerFactory;
  * node values are left bit for bit as they were, also when an op throws (the exception
  * propagates). Parameter gradients are restored after the end-to-end check's backward pass.
  *
- * <p>Instances are immutable and thread-safe; each {@code with…} method returns a new checker.
+ * <p><b>Threads.</b> Instances are immutable and thread-safe; each {@code with…} method returns
+ * a new checker. Several checks may run at once, also on graphs that share {@code Parameter}
+ * objects (two batches of one model): parameter values are only read, and the end-to-end
+ * check, which must run {@link Graph#backward(Node)} and so adds into the parameters' gradients
+ * for a moment, does its save–backward–restore under one JVM-wide lock. What is <em>not</em>
+ * safe is anything else writing those parameters while a check runs — an optimizer step, a
+ * {@code backward} or {@code zeroGrad} of your own on another thread: the check would read
+ * values that change under it and could restore gradients over the other thread's. Check a
+ * model between training steps (e.g. from a training listener), not beside them.
  */
 public final class GradientChecker {
 

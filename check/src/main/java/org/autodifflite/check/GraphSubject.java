@@ -16,6 +16,9 @@ import org.autodifflite.core.Tensor;
  */
 final class GraphSubject extends Subject {
 
+    /** Held while a check borrows parameter gradients (see {@link #fromBackward}). */
+    private static final Object GRADIENTS = new Object();
+
     private final List<Node> nodes;
     private final int lossIndex;
     private final int[] paramNode;
@@ -171,25 +174,34 @@ final class GraphSubject extends Subject {
         return v;
     }
 
-    /** Runs the graph's own backward, reads each parameter node's gradient, restores the grads. */
+    /**
+     * Runs the graph's own backward, reads each parameter node's gradient, restores the grads.
+     *
+     * <p>{@link Graph#backward(Node)} adds into the parameters' gradients, so between the save and
+     * the restore they hold a temporary sum. Two checkers whose graphs share {@link Parameter}
+     * objects would otherwise save each other's temporary sums and restore the wrong gradients:
+     * the whole save–backward–restore runs under {@link #GRADIENTS}, one JVM-wide lock.
+     */
     private Tensor[] fromBackward(Graph graph, Node loss, List<Parameter> params) {
-        Tensor[] saved = new Tensor[params.size()];
-        for (int i = 0; i < saved.length; i++) {
-            saved[i] = params.get(i).grad().copy();
-        }
-        Tensor[] out = new Tensor[params.size()];
-        try {
-            graph.backward(loss);
-            for (int i = 0; i < out.length; i++) {
-                Tensor g = nodes.get(paramNode[i]).grad();
-                out[i] = g == null ? Tensor.zerosLike(values[i]) : g.copy();
-            }
-        } finally {
+        synchronized (GRADIENTS) {
+            Tensor[] saved = new Tensor[params.size()];
             for (int i = 0; i < saved.length; i++) {
-                params.get(i).grad().copyFrom(saved[i]);
+                saved[i] = params.get(i).grad().copy();
             }
+            Tensor[] out = new Tensor[params.size()];
+            try {
+                graph.backward(loss);
+                for (int i = 0; i < out.length; i++) {
+                    Tensor g = nodes.get(paramNode[i]).grad();
+                    out[i] = g == null ? Tensor.zerosLike(values[i]) : g.copy();
+                }
+            } finally {
+                for (int i = 0; i < saved.length; i++) {
+                    params.get(i).grad().copyFrom(saved[i]);
+                }
+            }
+            return out;
         }
-        return out;
     }
 
     private static Tensor[] given(List<Parameter> params, Map<String, Tensor> byName) {

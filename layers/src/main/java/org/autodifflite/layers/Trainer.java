@@ -133,7 +133,16 @@ public final class Trainer {
                 Tensor yb = y.selectColumns(cols);
                 requireFinite("X", xb, cols, epoch, b);
                 requireFinite("Y", yb, cols, epoch, b);
-                ModelGraph mg = model.graph(xb, yb, true);
+                ModelGraph mg;
+                try {
+                    mg = model.graph(xb, yb, true);
+                } catch (IllegalArgumentException e) {
+                    // An op refused the batch (a label outside [0, 1]): its indices are within the
+                    // batch, so name the batch and its samples' columns in the full data set.
+                    throw new IllegalArgumentException(where(epoch, b, cols) + ", sample columns "
+                            + java.util.Arrays.toString(cols) + " of the full data set: " + e.getMessage()
+                            + "; step refused, no parameter was changed", e);
+                }
                 double loss = mg.lossValue();
                 if (!Double.isFinite(loss)) {
                     throw refused(epoch, b, cols, "the loss is " + loss);
