@@ -1,0 +1,244 @@
+package org.autodifflite.check;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Describes in words what is wrong with a failed input, and how to fix it: a constant ratio
+ * between the analytic and the numeric gradient ({@code analytic = 2.00 × numeric}), a sign
+ * flip, an all-zero gradient, a transposed one, a backward that ignores its upstream gradient,
+ * and the worst entries with both values.
+ */
+final class Diagnosis {
+
+    /** How many of the worst entries a report lists. */
+    static final int WORST = 3;
+
+    private Diagnosis() {
+    }
+
+    /** The checked entries of one input, as gathered by {@link InputChecker}. */
+    static final class Entries {
+        int rows;
+        int cols;
+        int[] index;
+        double[] analytic;
+        double[] numeric;
+        double[] numericOnes;
+        /** the numeric error estimates, from the probes */
+        double[] error;
+        /** the probes' status ({@link Probe#OK}, {@link Probe#KINK}, {@link Probe#NON_FINITE}) */
+        byte[] status;
+        /** the allowed differences, set when the entries are decided */
+        double[] allowed;
+        Verdict[] verdicts;
+        boolean complete;
+
+        int size() {
+            return index == null ? 0 : index.length;
+        }
+    }
+
+    /**
+     * @param where the place to fix, e.g. {@code "W in Linear's backward"}
+     * @param endToEnd whether the entries are of a whole graph's parameter
+     * @return the diagnosis of a failed input
+     */
+    static String failure(Entries e, String where, boolean endToEnd) {
+        int n = e.size();
+        if (n == 0) {
+            return "the random-direction check failed for " + where;
+        }
+        double maxA = 0;
+        double maxN = 0;
+        double sumAN = 0;
+        double sumNN = 0;
+        int used = 0;
+        for (int k = 0; k < n; k++) {
+            if (!usable(e, k)) {
+                continue;
+            }
+            maxA = Math.max(maxA, Math.abs(e.analytic[k]));
+            maxN = Math.max(maxN, Math.abs(e.numeric[k]));
+            sumAN += e.analytic[k] * e.numeric[k];
+            sumNN += e.numeric[k] * e.numeric[k];
+            used++;
+        }
+        String fix;
+        if (used > 0 && maxA == 0 && maxN > 0) {
+            fix = "the analytic gradient is all zero but the numeric one is not: the gradient for "
+                    + where + " is missing (compute it and add it, do not leave it at zero)";
+        } else if (used > 0 && ignoresUpstream(e) && !endToEnd) {
+            fix = "backward ignores the upstream gradient: the analytic gradient equals the numeric one"
+                    + " computed with an upstream gradient of ones; multiply by gradOutput for " + where;
+        } else if (used > 1 && sumNN > 0 && constantRatio(e, sumAN / sumNN, maxA)) {
+            double r = sumAN / sumNN;
+            if (Math.abs(r + 1) < 1e-3) {
+                fix = "sign flip: analytic = −1.00 × numeric on all " + used
+                        + " checked entries; check the sign of the gradient for " + where;
+            } else {
+                fix = String.format(Locale.ROOT, "analytic = %.2f × numeric on all %d checked entries;"
+                        + " check the scale of the gradient for %s (a factor such as 1/m, 2 or a "
+                        + "repeated term)", r, used, where);
+            }
+        } else if (e.complete && e.rows == e.cols && e.rows > 1 && transposed(e)) {
+            fix = "transposed: analytic ≈ numericᵀ; check the order of the matmul operands and the"
+                    + " transposes in the gradient for " + where;
+        } else {
+            int failed = 0;
+            for (Verdict v : e.verdicts) {
+                if (v == Verdict.FAIL) {
+                    failed++;
+                }
+            }
+            fix = failed + " of " + n + " checked entries differ beyond the numeric error; check the"
+                    + " gradient for " + where;
+        }
+        if (endToEnd) {
+            fix += "; the per-node checks (checkGraph) show whether one node's backward is wrong, or"
+                    + " the way gradients are summed where a value is used more than once";
+        }
+        return fix + worstText(e);
+    }
+
+    /** The text for non-finite values. */
+    static String nonFinite(Entries e, String where) {
+        for (int k = 0; k < e.size(); k++) {
+            if (e.verdicts[k] == Verdict.NON_FINITE) {
+                String side = !Double.isFinite(e.analytic[k]) ? "the analytic gradient" : "the numeric gradient";
+                return side + " is not finite (" + e.analytic[k] + " vs " + e.numeric[k] + ") at ("
+                        + e.index[k] / e.cols + ", " + e.index[k] % e.cols + ") for " + where
+                        + "; look for log(0), division by zero or overflow";
+            }
+        }
+        return "not finite for " + where;
+    }
+
+    /** The note listing entries skipped at kinks. */
+    static String skipped(Entries e) {
+        StringBuilder sb = new StringBuilder();
+        int count = 0;
+        for (int k = 0; k < e.size(); k++) {
+            if (e.verdicts[k] == Verdict.SKIPPED) {
+                if (count < WORST) {
+                    sb.append(count == 0 ? "" : ", ").append('(').append(e.index[k] / e.cols).append(", ")
+                            .append(e.index[k] % e.cols).append(')');
+                }
+                count++;
+            }
+        }
+        if (count == 0) {
+            return "";
+        }
+        return count + " entr" + (count == 1 ? "y" : "ies") + " skipped at a kink (one-sided differences"
+                + " disagree, not differentiable within the step): " + sb + (count > WORST ? ", …" : "");
+    }
+
+    /** The worst failing entries, worst first (largest excess over what is allowed). */
+    static List<EntryResult> worst(Entries e) {
+        List<Integer> bad = new ArrayList<>();
+        for (int k = 0; k < e.size(); k++) {
+            if (e.verdicts[k] == Verdict.FAIL || e.verdicts[k] == Verdict.NON_FINITE) {
+                bad.add(k);
+            }
+        }
+        bad.sort(Comparator.comparingDouble((Integer k) -> -excess(e, k)).thenComparingInt(k -> k));
+        List<EntryResult> out = new ArrayList<>();
+        for (int q = 0; q < Math.min(WORST, bad.size()); q++) {
+            int k = bad.get(q);
+            out.add(new EntryResult(e.index[k] / e.cols, e.index[k] % e.cols, e.analytic[k], e.numeric[k],
+                    e.allowed[k], e.verdicts[k]));
+        }
+        return out;
+    }
+
+    private static double excess(Entries e, int k) {
+        double d = Math.abs(e.analytic[k] - e.numeric[k]);
+        if (Double.isNaN(d)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return Double.isNaN(e.allowed[k]) ? d : d - e.allowed[k];
+    }
+
+    private static String worstText(Entries e) {
+        List<EntryResult> w = worst(e);
+        if (w.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("; worst: ");
+        for (int q = 0; q < w.size(); q++) {
+            sb.append(q == 0 ? "" : "; ").append(w.get(q));
+        }
+        return sb.toString();
+    }
+
+    private static boolean usable(Entries e, int k) {
+        return e.verdicts[k] != Verdict.SKIPPED && Double.isFinite(e.analytic[k]) && Double.isFinite(e.numeric[k]);
+    }
+
+    /** Whether analytic ≈ r·numeric on every usable entry (residual within 0.1% of the scale). */
+    private static boolean constantRatio(Entries e, double r, double maxA) {
+        if (!(Math.abs(r - 1) > 1e-3) || !Double.isFinite(r)) {
+            return false;
+        }
+        for (int k = 0; k < e.size(); k++) {
+            if (usable(e, k) && Math.abs(e.analytic[k] - r * e.numeric[k]) > 1e-3 * maxA + slack(e, k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static double slack(Entries e, int k) {
+        return Double.isNaN(e.allowed[k]) ? 0 : e.allowed[k];
+    }
+
+    private static boolean ignoresUpstream(Entries e) {
+        if (e.numericOnes == null) {
+            return false;
+        }
+        boolean differs = false;
+        for (int k = 0; k < e.size(); k++) {
+            if (!usable(e, k)) {
+                continue;
+            }
+            double a = e.analytic[k];
+            double o = e.numericOnes[k];
+            double tol = 1e-4 * Math.max(Math.abs(a), Math.abs(o)) + 10 * slack(e, k);
+            if (!(Math.abs(a - o) <= tol)) {
+                return false;
+            }
+            differs |= Math.abs(a - e.numeric[k]) > slack(e, k);
+        }
+        return differs;
+    }
+
+    private static boolean transposed(Entries e) {
+        int r = e.rows;
+        double[] a = new double[r * r];
+        double[] n = new double[r * r];
+        double[] allow = new double[r * r];
+        for (int k = 0; k < e.size(); k++) {
+            if (!usable(e, k)) {
+                return false;
+            }
+            a[e.index[k]] = e.analytic[k];
+            n[e.index[k]] = e.numeric[k];
+            allow[e.index[k]] = slack(e, k);
+        }
+        double scale = 0;
+        for (double v : a) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < r; j++) {
+                if (Math.abs(a[i * r + j] - n[j * r + i]) > 1e-4 * scale + allow[j * r + i] + allow[i * r + j]) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,67 @@
+package org.autodifflite.check;
+
+import org.autodifflite.core.Graph;
+import org.autodifflite.core.Node;
+import org.autodifflite.core.Op;
+import org.autodifflite.core.Tensor;
+
+/**
+ * JUnit-ready assertions: each throws {@link AssertionError} carrying the rendered report when a
+ * gradient is wrong, so a failing test says which input, which entries and what kind of mistake.
+ *
+ * <pre>{@code
+ * @Test void myOpIsRight() {
+ *     assertGradientsCorrect(new MyOp(), Tensor.randn(3, 4, 1), Tensor.randn(4, 2, 2));
+ * }
+ * }</pre>
+ */
+public final class GradientAssertions {
+
+    private GradientAssertions() {
+    }
+
+    /**
+     * Checks an op with {@link GradientChecker#defaults()} and fails if any input does not pass.
+     *
+     * @param op the op
+     * @param inputs its inputs; never modified
+     * @throws AssertionError with the rendered report if a gradient is wrong, not finite or the
+     *     op breaks its contract
+     * @throws IllegalArgumentException if the inputs do not suit the op
+     */
+    public static void assertGradientsCorrect(Op op, Tensor... inputs) {
+        assertGradientsCorrect(GradientChecker.defaults(), op, inputs);
+    }
+
+    /**
+     * Checks an op with the given checker and fails if any input does not pass.
+     *
+     * @param checker the checker (mode, coverage, seed, …)
+     * @param op the op
+     * @param inputs its inputs; never modified
+     * @throws AssertionError with the rendered report if the check fails
+     * @throws IllegalArgumentException if the inputs do not suit the op
+     */
+    public static void assertGradientsCorrect(GradientChecker checker, Op op, Tensor... inputs) {
+        require(checker.checkOp(op, inputs));
+    }
+
+    /**
+     * Checks every node of a graph and the graph end to end with the given checker.
+     *
+     * @param checker the checker
+     * @param graph the graph, its values current
+     * @param loss a 1×1 node of the graph
+     * @throws AssertionError with the rendered report if the check fails
+     * @throws IllegalArgumentException if the loss is not a 1×1 node of the graph
+     */
+    public static void assertGradientsCorrect(GradientChecker checker, Graph graph, Node loss) {
+        require(checker.checkGraph(graph, loss));
+    }
+
+    private static void require(CheckReport report) {
+        if (!report.passed()) {
+            throw new AssertionError("gradients are wrong:\n" + report.render());
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package org.autodifflite.check;
+
+import java.util.Arrays;
+import org.autodifflite.core.Op;
+import org.autodifflite.core.Tensor;
+
+/**
+ * One op alone: {@code φ(x) = ⟨u, f(x)⟩} for a seeded random upstream gradient {@code u}. While
+ * preparing, it checks the op contract: forward deterministic and leaving its inputs alone,
+ * backward returning one gradient per input shaped like it, leaving its arguments alone, and
+ * linear in {@code u} ({@code backward(2u) = 2·backward(u)}, {@code backward(0) = 0}).
+ */
+final class OpSubject extends Subject {
+
+    private final Op op;
+
+    /**
+     * @param label the node's label for reports
+     * @param op the op
+     * @param inputs the input values; never modified (the checker works on copies)
+     * @param seed the seed of the upstream gradient
+     */
+    OpSubject(String label, Op op, Tensor[] inputs, long seed) {
+        super(label, op.name(), inputs, false);
+        this.op = op;
+        prepare(seed);
+    }
+
+    @Override
+    String inputName(int i) {
+        return op.inputName(i);
+    }
+
+    @Override
+    boolean differentiable(int i) {
+        return op.differentiable(i);
+    }
+
+    @Override
+    Evaluator newEvaluator() {
+        Tensor[] work = copies(values);
+        return new Evaluator() {
+            @Override
+            public Tensor input(int i) {
+                return work[i];
+            }
+
+            @Override
+            public Tensor evaluate(int i) {
+                Tensor y = op.forward(work);
+                if (y == null || !y.sameShape(output)) {
+                    throw new IllegalStateException(op.name() + " '" + label + "': forward returned "
+                            + (y == null ? "null" : y.shape()) + " for a perturbed input, but "
+                            + output.shape() + " for the original; an op's output shape must depend"
+                            + " only on its input shapes");
+                }
+                return y;
+            }
+        };
+    }
+
+    private void prepare(long seed) {
+        Tensor[] work = copies(values);
+        output = op.forward(work);
+        if (output == null) {
+            throw new IllegalStateException(op.name() + " '" + label + "': forward returned null");
+        }
+        requireUnchanged(work, "forward");
+        Tensor again = op.forward(work);
+        if (!output.equals(again)) {
+            breachAll("forward is not deterministic: two calls with the same inputs gave different"
+                    + " outputs; an op must keep no state (pass random masks in as inputs)");
+        }
+        u = upstream(output.rows(), output.cols(), seed);
+        Tensor uTensor = Tensor.wrap(output.rows(), output.cols(), u.clone());
+        Tensor outputCopy = output.copy();
+        analytic = op.backward(work, output, uTensor);
+        if (!shapesOk(analytic)) {
+            return;
+        }
+        requireUnchanged(work, "backward");
+        if (!output.equals(outputCopy)) {
+            breachAll("backward modified its output argument; it must not modify any argument");
+        }
+        if (!Arrays.equals(uTensor.data(), u)) {
+            breachAll("backward modified the upstream gradient; it must not modify any argument");
+        }
+        Tensor[] doubled = op.backward(work, output, uTensor.scale(2));
+        Tensor[] zero = op.backward(work, output, Tensor.zerosLike(output));
+        if (!shapesOk(doubled) || !shapesOk(zero)) {
+            return;
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!differentiable(i)) {
+                continue;
+            }
+            if (!linear(analytic[i], doubled[i])) {
+                breach(i, "backward is not linear in the upstream gradient: backward(2u) ≠ 2·backward(u)"
+                        + " for " + op.inputName(i) + "; every term of the gradient must be multiplied by"
+                        + " the upstream gradient");
+            } else if (zero[i].maxAbs() != 0) {
+                breach(i, "backward(0) ≠ 0 for " + op.inputName(i) + ": with a zero upstream gradient the"
+                        + " input gradient must be zero; a term does not multiply the upstream gradient");
+            }
+        }
+    }
+
+    private boolean shapesOk(Tensor[] grads) {
+        if (grads == null || grads.length != values.length) {
+            breachAll("backward returned " + (grads == null ? "null" : grads.length + " gradients")
+                    + " for " + values.length + " inputs; it must return one gradient per input, in input order");
+            analytic = null;
+            return false;
+        }
+        boolean ok = true;
+        for (int i = 0; i < grads.length; i++) {
+            if (grads[i] == null || !grads[i].sameShape(values[i])) {
+                breach(i, "backward returned a " + (grads[i] == null ? "null" : grads[i].shape())
+                        + " gradient for " + op.inputName(i) + " of shape " + values[i].shape()
+                        + "; each gradient must be shaped like its input");
+                ok = false;
+            }
+        }
+        if (!ok) {
+            analytic = null;
+        }
+        return ok;
+    }
+
+    private void requireUnchanged(Tensor[] work, String what) {
+        for (int i = 0; i < values.length; i++) {
+            if (!work[i].equals(values[i])) {
+                breach(i, what + " modified its input " + op.inputName(i)
+                        + "; an op must not modify its inputs (compute into a new tensor)");
+                work[i].copyFrom(values[i]);
+            }
+        }
+    }
+
+    /** Whether {@code b ≈ 2·a}: exact for a linear backward barring overflow, so the bar is tight. */
+    private static boolean linear(Tensor a, Tensor b) {
+        double[] x = a.data();
+        double[] y = b.data();
+        for (int k = 0; k < x.length; k++) {
+            double want = 2 * x[k];
+            if (Double.isNaN(want) && Double.isNaN(y[k])) {
+                continue;
+            }
+            if (!(Math.abs(y[k] - want) <= 1e-12 * Math.max(Math.abs(want), Math.abs(y[k])) || y[k] == want)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A seeded upstream gradient: standard normal entries, so never all ones, and a backward
+     * that ignores it disagrees with the numeric side.
+     */
+    static double[] upstream(int rows, int cols, long seed) {
+        return Tensor.randn(rows, cols, seed).data();
+    }
+
+    static Tensor[] copies(Tensor[] values) {
+        Tensor[] out = new Tensor[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i].copy();
+        }
+        return out;
+    }
+}

@@ -1,0 +1,66 @@
+package org.autodifflite.check;
+
+import org.autodifflite.core.Tensor;
+
+/**
+ * A function checked input by input: one op alone (its output weighted by a random upstream
+ * gradient), or a whole graph's scalar loss over its parameters. Holds the unperturbed output,
+ * the weights {@code u}, the analytic gradients and any contract breaches found while preparing.
+ */
+abstract class Subject {
+
+    /** A thread-private view of the function whose inputs can be perturbed in place. */
+    interface Evaluator {
+        /**
+         * @param i an input
+         * @return this evaluator's private copy of input {@code i}, perturbed in place by the
+         *     caller and restored to the exact saved value afterwards
+         */
+        Tensor input(int i);
+
+        /**
+         * @param i the input that was perturbed
+         * @return the function's output with the private inputs as they are now
+         */
+        Tensor evaluate(int i);
+    }
+
+    final String label;
+    final String opName;
+    final Tensor[] values;
+    final boolean endToEnd;
+    Tensor output;
+    double[] u;
+    Tensor[] analytic;
+    /** Per input, a contract breach in words, or null. */
+    String[] contract;
+
+    Subject(String label, String opName, Tensor[] values, boolean endToEnd) {
+        this.label = label;
+        this.opName = opName;
+        this.values = values;
+        this.endToEnd = endToEnd;
+        this.contract = new String[values.length];
+    }
+
+    abstract String inputName(int i);
+
+    abstract boolean differentiable(int i);
+
+    /** @return a new evaluator with its own copies of everything it perturbs */
+    abstract Evaluator newEvaluator();
+
+    /** Records a contract breach for an input (the first one found is kept). */
+    void breach(int input, String message) {
+        if (contract[input] == null) {
+            contract[input] = message;
+        }
+    }
+
+    /** Records a contract breach for every input. */
+    void breachAll(String message) {
+        for (int i = 0; i < contract.length; i++) {
+            breach(i, message);
+        }
+    }
+}
