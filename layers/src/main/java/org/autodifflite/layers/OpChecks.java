@@ -1,0 +1,74 @@
+package org.autodifflite.layers;
+
+import org.autodifflite.core.Tensor;
+
+/** Input validation shared by the ops, so every op words its errors the same way. */
+final class OpChecks {
+
+    private OpChecks() {
+    }
+
+    /**
+     * Throws unless two inputs have the same shape.
+     *
+     * @param op the op's name
+     * @param nameA the first input's name
+     * @param a the first input
+     * @param nameB the second input's name
+     * @param b the second input
+     */
+    static void requireSameShape(String op, String nameA, Tensor a, String nameB, Tensor b) {
+        if (!a.sameShape(b)) {
+            throw new IllegalArgumentException(op + ": " + nameA + " is " + a.shape() + " but " + nameB
+                    + " is " + b.shape() + "; they must have the same shape (one column per sample)");
+        }
+    }
+
+    /**
+     * Throws unless a tensor has at least one column, since a mean over zero samples is undefined.
+     *
+     * @param op the op's name
+     * @param name the input's name
+     * @param t the input
+     */
+    static void requireSamples(String op, String name, Tensor t) {
+        if (t.cols() == 0 || t.rows() == 0) {
+            throw new IllegalArgumentException(op + ": " + name + " is " + t.shape()
+                    + "; a loss needs at least one sample (column) and one row");
+        }
+    }
+
+    /**
+     * Throws unless every label is finite and within [0, 1].
+     *
+     * @param op the op's name
+     * @param y the labels
+     */
+    static void requireProbabilities(String op, Tensor y) {
+        double[] d = y.data();
+        for (int k = 0; k < d.length; k++) {
+            double v = d[k];
+            if (!(v >= 0.0 && v <= 1.0)) {
+                throw new IllegalArgumentException(op + ": label Y[" + (k / y.cols()) + "][" + (k % y.cols())
+                        + "] = " + v + " is not a probability; labels must be finite and within [0, 1]");
+            }
+        }
+    }
+
+    /**
+     * Throws unless every entry is finite.
+     *
+     * @param op the op's name
+     * @param name the input's name
+     * @param t the input
+     */
+    static void requireFinite(String op, String name, Tensor t) {
+        double[] d = t.data();
+        for (int k = 0; k < d.length; k++) {
+            if (!Double.isFinite(d[k])) {
+                throw new IllegalArgumentException(op + ": " + name + "[" + (k / t.cols()) + "]["
+                        + (k % t.cols()) + "] = " + d[k] + " is not finite");
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package org.autodifflite.layers;
+
+import org.autodifflite.core.Op;
+import org.autodifflite.core.Tensor;
+
+/**
+ * The rectifier {@code A = max(0, Z)}, entry by entry.
+ *
+ * <p>Backward: {@code ∂L/∂Z = G} where {@code Z > 0} and 0 elsewhere (the seed's
+ * {@code dA * (A > 0)}); at exactly 0 the function has a kink and the gradient taken is 0.
+ */
+public final class ReLU implements Op {
+
+    /** Creates the op; it holds no state. */
+    public ReLU() {
+    }
+
+    @Override
+    public String name() {
+        return "ReLU";
+    }
+
+    @Override
+    public int arity() {
+        return 1;
+    }
+
+    @Override
+    public String inputName(int index) {
+        return index == 0 ? "Z" : Op.super.inputName(index);
+    }
+
+    /**
+     * @param inputs {@code Z}, any shape
+     * @return {@code max(0, Z)}, shaped like {@code Z}
+     * @throws IllegalArgumentException if not exactly one input is given
+     */
+    @Override
+    public Tensor forward(Tensor... inputs) {
+        Op.requireInputs(this, inputs);
+        return inputs[0].map(z -> z > 0 ? z : 0.0);
+    }
+
+    /**
+     * @return {@code G · [Z > 0]}
+     */
+    @Override
+    public Tensor[] backward(Tensor[] inputs, Tensor output, Tensor gradOutput) {
+        return new Tensor[] {gradOutput.zip("ReLU backward", inputs[0], (g, z) -> z > 0 ? g : 0.0)};
+    }
+}
