@@ -19,12 +19,14 @@ import java.util.concurrent.locks.LockSupport;
  * simply takes the remaining blocks. Which thread computes a block never changes its values —
  * every output entry is the same chain of operations — so results are identical bit for bit
  * with one thread or many, and with several callers at once (each caller finishes its own job
- * whether or not a worker joins it).
+ * whether or not a worker joins it). A caller that finds another caller already in the pool
+ * does its blocks alone: several threads multiplying at once (a multi-threaded checker) keep the
+ * cores busy without help.
  */
 final class RowPool {
 
     /** How long an idle worker spins before parking. */
-    static final long SPIN_NANOS = 200_000;
+    static final long SPIN_NANOS = 50_000;
 
     /** Work on one row block. */
     interface BlockTask {
@@ -39,6 +41,7 @@ final class RowPool {
     private final Thread[] workers;
     private final AtomicReference<Job> current = new AtomicReference<>();
     private final AtomicInteger parked = new AtomicInteger();
+    private final AtomicInteger callers = new AtomicInteger();
 
     /**
      * Starts {@code threads − 1} daemon workers (the caller is the remaining thread).
@@ -68,6 +71,26 @@ final class RowPool {
      * @throws RuntimeException or Error, the first a block threw, after every block is done
      */
     void run(BlockTask task, int blocks) {
+        if (callers.incrementAndGet() > 1) {
+            // Several threads already multiply at once (a multi-threaded checker): the cores are
+            // busy, and sharing the workers would only oversubscribe them.
+            try {
+                for (int b = 0; b < blocks; b++) {
+                    task.run(b);
+                }
+            } finally {
+                callers.decrementAndGet();
+            }
+            return;
+        }
+        try {
+            share(task, blocks);
+        } finally {
+            callers.decrementAndGet();
+        }
+    }
+
+    private void share(BlockTask task, int blocks) {
         Job job = new Job(task, blocks);
         current.set(job);
         if (parked.get() > 0) {
