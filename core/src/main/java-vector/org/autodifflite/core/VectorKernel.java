@@ -52,21 +52,25 @@ final class VectorKernel implements MatMulKernel {
     }
 
     @Override
-    public void rowBlock(double[] ap, double[] bp, int k, int m, double[] out, int i0, int rows, double[] tile) {
+    public void rowBlock(double[] a, int a0, int ars, int acs, double[] bp, int k, int m, double[] out, int i0,
+            int rows, double[] tile) {
         int panels = (m + W - 1) / W;
         int q = 0;
         for (; q + 3 <= panels; q += 3) {
-            block3(ap, bp, k, m, out, i0, rows, tile, q);
+            block3(a, a0, ars, acs, bp, k, m, out, i0, rows, tile, q);
         }
         if (panels - q == 2) {
-            block2(ap, bp, k, m, out, i0, rows, tile, q);
+            block2(a, a0, ars, acs, bp, k, m, out, i0, rows, tile, q);
         } else if (panels - q == 1) {
-            block1(ap, bp, k, m, out, i0, rows, tile, q);
+            block1(a, a0, ars, acs, bp, k, m, out, i0, rows, tile, q);
         }
     }
 
-    private static void block3(double[] ap, double[] bp, int k, int m, double[] out, int i0, int rows,
-            double[] tile, int q) {
+    private static void block3(double[] a, int a0, int ars, int acs, double[] bp, int k, int m, double[] out,
+            int i0, int rows, double[] tile, int q) {
+        int r1 = a0 + ars;
+        int r2 = r1 + ars;
+        int r3 = r2 + ars;
         int pb0 = q * k * W;
         int pb1 = pb0 + k * W;
         int pb2 = pb1 + k * W;
@@ -79,23 +83,23 @@ final class VectorKernel implements MatMulKernel {
             DoubleVector b0 = DoubleVector.fromArray(S, bp, pb0 + o);
             DoubleVector b1 = DoubleVector.fromArray(S, bp, pb1 + o);
             DoubleVector b2 = DoubleVector.fromArray(S, bp, pb2 + o);
-            int ia = p * 4;
-            DoubleVector a = DoubleVector.broadcast(S, ap[ia]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            c02 = a.fma(b2, c02);
-            a = DoubleVector.broadcast(S, ap[ia + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            c12 = a.fma(b2, c12);
-            a = DoubleVector.broadcast(S, ap[ia + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            c22 = a.fma(b2, c22);
-            a = DoubleVector.broadcast(S, ap[ia + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            c32 = a.fma(b2, c32);
+            int ia = p * acs;
+            DoubleVector x = DoubleVector.broadcast(S, a[a0 + ia]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            x = DoubleVector.broadcast(S, a[r1 + ia]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            x = DoubleVector.broadcast(S, a[r2 + ia]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            x = DoubleVector.broadcast(S, a[r3 + ia]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
         }
         int j0 = q * W;
         int cols = Math.min(3 * W, m - j0);
@@ -135,8 +139,11 @@ final class VectorKernel implements MatMulKernel {
         MatMul.storeTile(tile, tw, out, m, i0, rows, j0, cols);
     }
 
-    private static void block2(double[] ap, double[] bp, int k, int m, double[] out, int i0, int rows,
-            double[] tile, int q) {
+    private static void block2(double[] a, int a0, int ars, int acs, double[] bp, int k, int m, double[] out,
+            int i0, int rows, double[] tile, int q) {
+        int r1 = a0 + ars;
+        int r2 = r1 + ars;
+        int r3 = r2 + ars;
         int pb0 = q * k * W;
         int pb1 = pb0 + k * W;
         DoubleVector c00 = DoubleVector.zero(S), c01 = c00;
@@ -147,19 +154,19 @@ final class VectorKernel implements MatMulKernel {
             int o = p * W;
             DoubleVector b0 = DoubleVector.fromArray(S, bp, pb0 + o);
             DoubleVector b1 = DoubleVector.fromArray(S, bp, pb1 + o);
-            int ia = p * 4;
-            DoubleVector a = DoubleVector.broadcast(S, ap[ia]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            a = DoubleVector.broadcast(S, ap[ia + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            a = DoubleVector.broadcast(S, ap[ia + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            a = DoubleVector.broadcast(S, ap[ia + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
+            int ia = p * acs;
+            DoubleVector x = DoubleVector.broadcast(S, a[a0 + ia]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(S, a[r1 + ia]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(S, a[r2 + ia]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(S, a[r3 + ia]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
         }
         int tw = 2 * W;
         c00.intoArray(tile, 0);
@@ -174,17 +181,20 @@ final class VectorKernel implements MatMulKernel {
         MatMul.storeTile(tile, tw, out, m, i0, rows, j0, Math.min(tw, m - j0));
     }
 
-    private static void block1(double[] ap, double[] bp, int k, int m, double[] out, int i0, int rows,
-            double[] tile, int q) {
+    private static void block1(double[] a, int a0, int ars, int acs, double[] bp, int k, int m, double[] out,
+            int i0, int rows, double[] tile, int q) {
+        int r1 = a0 + ars;
+        int r2 = r1 + ars;
+        int r3 = r2 + ars;
         int pb0 = q * k * W;
         DoubleVector c00 = DoubleVector.zero(S), c10 = c00, c20 = c00, c30 = c00;
         for (int p = 0; p < k; p++) {
             DoubleVector b0 = DoubleVector.fromArray(S, bp, pb0 + p * W);
-            int ia = p * 4;
-            c00 = DoubleVector.broadcast(S, ap[ia]).fma(b0, c00);
-            c10 = DoubleVector.broadcast(S, ap[ia + 1]).fma(b0, c10);
-            c20 = DoubleVector.broadcast(S, ap[ia + 2]).fma(b0, c20);
-            c30 = DoubleVector.broadcast(S, ap[ia + 3]).fma(b0, c30);
+            int ia = p * acs;
+            c00 = DoubleVector.broadcast(S, a[a0 + ia]).fma(b0, c00);
+            c10 = DoubleVector.broadcast(S, a[r1 + ia]).fma(b0, c10);
+            c20 = DoubleVector.broadcast(S, a[r2 + ia]).fma(b0, c20);
+            c30 = DoubleVector.broadcast(S, a[r3 + ia]).fma(b0, c30);
         }
         c00.intoArray(tile, 0);
         c10.intoArray(tile, W);

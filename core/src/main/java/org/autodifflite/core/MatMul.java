@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
  * at once.
  *
  * <p>Tiny products (the seed's 4-5-3-1 net) run a plain loop: there, any set-up costs more than
- * the arithmetic. Larger ones pack {@code B} into panels and each block of four rows of
- * {@code A} into a contiguous strip, then hand them to a {@link MatMulKernel}: the vector-API
+ * the arithmetic. Larger ones pack {@code B} into panels and hand them, with blocks of four rows
+ * of {@code A} read in place, to a {@link MatMulKernel}: the vector-API
  * kernel when {@code jdk.incubator.vector} is present (run with
  * {@code --add-modules jdk.incubator.vector}), otherwise the scalar one. Products of at least
  * {@link #PARALLEL_MIN_MACS} multiply-adds split their row blocks between threads; every output
@@ -120,12 +120,18 @@ final class MatMul {
 
     private static void rowBlock(MatMulKernel kernel, Scratch s, double[] a, int ars, int acs, double[] bp,
             double[] out, int blk, int n, int k, int m) {
-        double[] ap = s.packedA(MatMulKernel.ROWS * k);
         double[] tile = s.tile(MatMulKernel.ROWS * 3 * kernel.width());
         int i0 = blk * MatMulKernel.ROWS;
         int rows = Math.min(MatMulKernel.ROWS, n - i0);
-        packA(a, ars, acs, ap, i0, rows, k);
-        kernel.rowBlock(ap, bp, k, m, out, i0, rows, tile);
+        if (rows == MatMulKernel.ROWS) {
+            // A whole block is read where it lies: copying A would cost as much memory traffic
+            // as the kernel's own reads of it.
+            kernel.rowBlock(a, i0 * ars, ars, acs, bp, k, m, out, i0, rows, tile);
+        } else {
+            double[] ap = s.packedA(MatMulKernel.ROWS * k);
+            packA(a, ars, acs, ap, i0, rows, k);
+            kernel.rowBlock(ap, 0, 1, MatMulKernel.ROWS, bp, k, m, out, i0, rows, tile);
+        }
     }
 
     /**
@@ -254,8 +260,12 @@ final class MatMul {
         double[] tile = new double[MatMulKernel.ROWS * 3 * w];
         for (int i0 = 0; i0 < n; i0 += MatMulKernel.ROWS) {
             int rows = Math.min(MatMulKernel.ROWS, n - i0);
-            packA(a, kk, 1, ap, i0, rows, kk);
-            k.rowBlock(ap, bp, kk, m, got, i0, rows, tile);
+            if (rows == MatMulKernel.ROWS) {
+                k.rowBlock(a, i0 * kk, kk, 1, bp, kk, m, got, i0, rows, tile);
+            } else {
+                packA(a, kk, 1, ap, i0, rows, kk);
+                k.rowBlock(ap, 0, 1, MatMulKernel.ROWS, bp, kk, m, got, i0, rows, tile);
+            }
         }
         return java.util.Arrays.equals(want, got);
     }
