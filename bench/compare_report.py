@@ -75,6 +75,7 @@ th_big = load("torch-big.json")
 th_fast = load("torch-big-fast.json")
 ours_fast = jmh("jmh-big.json", "fastGraphBuggy")
 ours_fast_e2e = jmh("jmh-big.json", "fastEndToEndBuggy")
+ours_fast_nodes = jmh("jmh-big.json", "fastNodesOnlyBuggy")
 def peer_big(r, what):
     if not r:
         return "—", None
@@ -92,6 +93,7 @@ print("| this project, end to end, seed mode, every parameter, 2 threads (single
 print("| numpy port of gradient_check_n, every parameter | %s | %s faster |" % (np_txt, ratio(np_bt, ours_big)))
 print("| PyTorch gradcheck (slow mode), every parameter | %s | %s faster |" % (th_txt, ratio(th_bt, ours_big)))
 print("| this project, fast mode, checkGraph, 2 planted bugs: names both (node, input) pairs with diagnosis and worst entries | %s | |" % fmt_t(ours_fast))
+print("| this project, fast mode, every node alone (no end to end), planted bugs: names both pairs, with diagnosis | %s | |" % fmt_t(ours_fast_nodes))
 print("| this project, fast mode, end to end only (pass/fail per parameter), planted bugs | %s | |" % fmt_t(ours_fast_e2e))
 tf = th_fast["seconds_median"] if th_fast else None
 print("| PyTorch gradcheck fast mode (pass/fail for the whole function, no localization) | %s | fast checkGraph is %s, end to end %s |" % (fmt_t(tf), ratio(tf, ours_fast), ratio(tf, ours_fast_e2e)))
