@@ -387,6 +387,44 @@ public final class Tensor {
         return new Tensor(rows, other.cols, out);
     }
 
+    /**
+     * Matrix product {@code thisᵀ · other} without forming the transpose: the gradient of a
+     * weight's input, {@code Wᵀ·dZ}, in one pass.
+     *
+     * @param other a tensor with as many rows as this one has
+     * @return a new {@code cols × other.cols} tensor
+     * @throws IllegalArgumentException if the row counts differ
+     */
+    public Tensor matmulTransposeLeft(Tensor other) {
+        if (rows != other.rows) {
+            throw new IllegalArgumentException("matmulTransposeLeft: shapes " + shape() + " and "
+                    + other.shape() + " do not chain as aᵀ·b: a has " + rows + " rows but b has "
+                    + other.rows + "; both need the same number of rows");
+        }
+        double[] out = new double[cols * other.cols];
+        MatMul.multiplyTransposeLeft(data, other.data, out, cols, rows, other.cols);
+        return new Tensor(cols, other.cols, out);
+    }
+
+    /**
+     * Matrix product {@code this · otherᵀ} without forming the transpose: the gradient of a
+     * weight, {@code dZ·Xᵀ}, in one pass.
+     *
+     * @param other a tensor with as many columns as this one has
+     * @return a new {@code rows × other.rows} tensor
+     * @throws IllegalArgumentException if the column counts differ
+     */
+    public Tensor matmulTransposeRight(Tensor other) {
+        if (cols != other.cols) {
+            throw new IllegalArgumentException("matmulTransposeRight: shapes " + shape() + " and "
+                    + other.shape() + " do not chain as a·bᵀ: a has " + cols + " columns but b has "
+                    + other.cols + "; both need the same number of columns");
+        }
+        double[] out = new double[rows * other.rows];
+        MatMul.multiplyTransposeRight(data, other.data, out, rows, cols, other.rows);
+        return new Tensor(rows, other.rows, out);
+    }
+
     /** @return a new tensor, the transpose ({@code cols × rows}) of this one */
     public Tensor transpose() {
         double[] out = new double[data.length];
