@@ -50,6 +50,18 @@ public final class ScaledGradient implements Op {
         return inner.forward(inputs);
     }
 
+    /** Delegates, so the wrapped op's allocation-free forward is used (only backward is wrong). */
+    @Override
+    public void forwardInto(Tensor out, Tensor... inputs) {
+        inner.forwardInto(out, inputs);
+    }
+
+    /** Delegates, so the wrapped op's incremental forward is used (only backward is wrong). */
+    @Override
+    public boolean forwardEntryInto(Tensor out, int input, int entry, Tensor... inputs) {
+        return inner.forwardEntryInto(out, input, entry, inputs);
+    }
+
     @Override
     public Tensor[] backward(Tensor[] inputs, Tensor output, Tensor gradOutput) {
         Tensor[] g = inner.backward(inputs, output, gradOutput);

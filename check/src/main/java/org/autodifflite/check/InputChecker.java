@@ -34,7 +34,14 @@ final class InputChecker {
     private double[] directionAnalytic = new double[0];
     private double[] directionNumeric = new double[0];
 
+    /**
+     * One probe (and so one evaluator with its private inputs and output buffers) per worker
+     * number, made on first use and reused for every input of the subject.
+     */
+    private final Probe[] probes;
+
     InputChecker(Subject subject, Settings settings, Parallel parallel, long seed) {
+        this.probes = new Probe[Math.max(1, parallel.threads())];
         this.subject = subject;
         this.settings = settings;
         this.parallel = parallel;
@@ -107,6 +114,16 @@ final class InputChecker {
         return summarize(i, e, directions, directionVerdict);
     }
 
+    /** @return worker {@code c}'s probe (see {@link Parallel#run}) */
+    private Probe probe(int c) {
+        Probe p = probes[c];
+        if (p == null) {
+            p = new Probe(subject, settings);
+            probes[c] = p;
+        }
+        return p;
+    }
+
     /** Estimates the numeric derivatives of the given entries, on the worker threads. */
     private Diagnosis.Entries entries(int i, int[] index) {
         Tensor x = subject.values[i];
@@ -128,7 +145,7 @@ final class InputChecker {
             e.analytic[k] = a[index[k]];
         }
         double[] ones = e.numericOnes;
-        parallel.run(n, () -> new Probe(subject, settings), (probe, k) -> {
+        parallel.run(n, this::probe, (probe, k) -> {
             probe.entry(i, index[k]);
             e.numeric[k] = probe.numeric;
             if (ones != null) {
@@ -276,7 +293,7 @@ final class InputChecker {
         Verdict[] out = new Verdict[k];
         double[] an = new double[k];
         double[] nu = new double[k];
-        parallel.run(k, () -> new Probe(subject, settings), (probe, d) -> {
+        parallel.run(k, this::probe, (probe, d) -> {
             out[d] = directional(probe, i, vs[d]);
             an[d] = dot(subject.analytic[i].data(), vs[d]);
             nu[d] = probe.numeric;
@@ -332,7 +349,7 @@ final class InputChecker {
 
     /** Finds up to {@link #HALVING_BUDGET} wrong entries by checking halves along random directions. */
     private int[] halve(int i, int total) {
-        Probe probe = new Probe(subject, settings);
+        Probe probe = probe(0);
         List<Integer> found = new ArrayList<>();
         halve(probe, i, 0, total, found);
         return found.stream().mapToInt(Integer::intValue).toArray();

@@ -6,8 +6,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import java.util.function.ObjIntConsumer;
-import java.util.function.Supplier;
 
 /**
  * Runs the entries of one input on several threads. Each thread gets its own worker (a private
@@ -18,6 +18,11 @@ final class Parallel implements AutoCloseable {
 
     private final int threads;
     private final ExecutorService pool;
+
+    /** @return the most workers a run uses */
+    int threads() {
+        return threads;
+    }
 
     Parallel(int threads) {
         this.threads = threads;
@@ -31,13 +36,17 @@ final class Parallel implements AutoCloseable {
     /**
      * Calls {@code body(worker, i)} for every {@code i} in {@code [0, n)}.
      *
+     * @param newWorker gives the worker of a contiguous range of indices, from the range's
+     *     number {@code c} ({@code 0 ≤ c < threads}); no two ranges of one run share a number,
+     *     so a caller may hand out one cached worker per number
+     *
      * @throws RuntimeException the first exception thrown, in index order, unchanged (so an
      *     op's exception reaches the caller as itself)
      */
-    <W> void run(int n, Supplier<W> newWorker, ObjIntConsumer<W> body) {
+    <W> void run(int n, IntFunction<W> newWorker, ObjIntConsumer<W> body) {
         int t = pool == null ? 1 : Math.min(threads, n);
         if (t <= 1) {
-            W w = newWorker.get();
+            W w = newWorker.apply(0);
             for (int i = 0; i < n; i++) {
                 body.accept(w, i);
             }
@@ -47,8 +56,9 @@ final class Parallel implements AutoCloseable {
         for (int c = 0; c < t; c++) {
             int lo = (int) ((long) n * c / t);
             int hi = (int) ((long) n * (c + 1) / t);
+            int chunk = c;
             futures.add(pool.submit(() -> {
-                W w = newWorker.get();
+                W w = newWorker.apply(chunk);
                 for (int i = lo; i < hi; i++) {
                     body.accept(w, i);
                 }

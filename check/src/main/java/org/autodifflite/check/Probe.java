@@ -48,6 +48,8 @@ final class Probe {
     private final double[] y0;
     private final Settings settings;
     private final double relativeStep;
+    /** {@code maxₖ |uₖ·yₖ|} at the unperturbed point: the same for every probe of a subject. */
+    private final double largestTerm;
 
     /** The numeric derivative of the last probe. */
     double numeric;
@@ -64,6 +66,11 @@ final class Probe {
         this.y0 = subject.output.data();
         this.settings = settings;
         this.relativeStep = subject.endToEnd ? FIFTH_ROOT_EPS : CBRT_EPS;
+        double largest = 0;
+        for (int k = 0; k < u.length; k++) {
+            largest = Math.max(largest, Math.abs(u[k] * y0[k]));
+        }
+        this.largestTerm = largest;
     }
 
     /**
@@ -90,9 +97,9 @@ final class Probe {
             double[] ym;
             try {
                 d[j] = x0 + eps;
-                yp = ev.evaluate(i).data();
+                yp = ev.evaluate(i, j, 0).data();
                 d[j] = x0 - eps;
-                ym = ev.evaluate(i).data();
+                ym = ev.evaluate(i, j, 1).data();
             } finally {
                 d[j] = x0;
             }
@@ -114,13 +121,13 @@ final class Probe {
             double[] ym2;
             try {
                 d[j] = x0 + p1;
-                yp1 = ev.evaluate(i).data();
+                yp1 = ev.evaluate(i, j, 0).data();
                 d[j] = x0 - m1;
-                ym1 = ev.evaluate(i).data();
+                ym1 = ev.evaluate(i, j, 1).data();
                 d[j] = x0 + p2;
-                yp2 = ev.evaluate(i).data();
+                yp2 = ev.evaluate(i, j, 2).data();
                 d[j] = x0 - m2;
-                ym2 = ev.evaluate(i).data();
+                ym2 = ev.evaluate(i, j, 3).data();
             } finally {
                 d[j] = x0;
             }
@@ -154,9 +161,9 @@ final class Probe {
             double[] ym;
             try {
                 shift(d, x0, v, eps);
-                yp = ev.evaluate(i).data();
+                yp = ev.evaluate(i, -1, 0).data();
                 shift(d, x0, v, -eps);
-                ym = ev.evaluate(i).data();
+                ym = ev.evaluate(i, -1, 1).data();
             } finally {
                 System.arraycopy(x0, 0, d, 0, d.length);
             }
@@ -172,13 +179,13 @@ final class Probe {
             double[] ym2;
             try {
                 shift(d, x0, v, h);
-                yp1 = ev.evaluate(i).data();
+                yp1 = ev.evaluate(i, -1, 0).data();
                 shift(d, x0, v, -h);
-                ym1 = ev.evaluate(i).data();
+                ym1 = ev.evaluate(i, -1, 1).data();
                 shift(d, x0, v, h / 2);
-                yp2 = ev.evaluate(i).data();
+                yp2 = ev.evaluate(i, -1, 2).data();
                 shift(d, x0, v, -h / 2);
-                ym2 = ev.evaluate(i).data();
+                ym2 = ev.evaluate(i, -1, 3).data();
             } finally {
                 System.arraycopy(x0, 0, d, 0, d.length);
             }
@@ -231,10 +238,8 @@ final class Probe {
         double o1 = 0;
         double o2 = 0;
         double magnitude = 0;
-        double largestTerm = 0;
         boolean finite = true;
         for (int k = 0; k < u.length; k++) {
-            largestTerm = Math.max(largestTerm, Math.abs(u[k] * y0[k]));
             double a = yp1[k];
             double b = ym1[k];
             double c = yp2[k];

@@ -83,6 +83,36 @@ final class MatMul {
     }
 
     /**
+     * Recomputes the entries in rows {@code [r0, r1)} and columns {@code [c0, c1)} of
+     * {@code out = a · b} (row-major, a n×k, b k×m), every other entry left as it is. Each entry
+     * is computed by the same chain of operations as {@link #multiply} would compute it: for
+     * products the kernels take (more than {@link #SMALL_MACS} multiply-adds, vector kernel
+     * loaded) a chain of fused multiply-adds in order of {@code p}, otherwise plain products added
+     * in order of {@code p}, so the entries are equal bit for bit to those of the whole product.
+     * The gradient checker uses it to redo only what one perturbed entry changes.
+     */
+    static void region(double[] a, double[] b, double[] out, int n, int k, int m, int r0, int r1, int c0, int c1) {
+        boolean fused = DEFAULT == VECTOR && VECTOR != null && (long) n * k * m > SMALL_MACS;
+        for (int i = r0; i < r1; i++) {
+            int ai = i * k;
+            int oi = i * m;
+            for (int j = c0; j < c1; j++) {
+                double s = 0;
+                if (fused) {
+                    for (int p = 0; p < k; p++) {
+                        s = Math.fma(a[ai + p], b[p * m + j], s);
+                    }
+                } else {
+                    for (int p = 0; p < k; p++) {
+                        s += a[ai + p] * b[p * m + j];
+                    }
+                }
+                out[oi + j] = s;
+            }
+        }
+    }
+
+    /**
      * The general product {@code out = A · B} with {@code A(i,p) = a[i·ars + p·acs]} and
      * {@code B(p,j) = b[p·brs + j·bcs]}; {@code out} is n×m, row-major, and must be zero on
      * entry (an empty inner dimension leaves it zero).

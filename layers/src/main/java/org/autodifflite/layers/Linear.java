@@ -47,6 +47,76 @@ public final class Linear implements Op {
      */
     @Override
     public Tensor forward(Tensor... inputs) {
+        requireShapes(inputs);
+        Tensor x = inputs[0];
+        Tensor w = inputs[1];
+        Tensor z = w.matmul(x);
+        // The bias goes into the fresh product in place: the same sums as z.add(b), one
+        // allocation and one pass fewer (this forward runs twice per entry in a gradient check).
+        addBias(z.data(), inputs[2].data(), z.cols(), 0, z.rows(), 0, z.cols());
+        return z;
+    }
+
+    /**
+     * Computes {@code W·X + b} into {@code out}, the same bits as {@link #forward}, allocating
+     * nothing.
+     *
+     * @param out the out × m output buffer
+     * @param inputs {@code X}, {@code W}, {@code b}
+     * @throws IllegalArgumentException if the shapes do not fit (as {@link #forward}) or
+     *     {@code out} is not out × m
+     */
+    @Override
+    public void forwardInto(Tensor out, Tensor... inputs) {
+        requireShapes(inputs);
+        Tensor x = inputs[0];
+        Tensor w = inputs[1];
+        OpChecks.requireOutput(name(), out, w.rows(), x.cols());
+        w.matmulInto(x, out);
+        addBias(out.data(), inputs[2].data(), out.cols(), 0, out.rows(), 0, out.cols());
+    }
+
+    /**
+     * Recomputes what one changed entry influences: {@code W(r,c)} or {@code b(r)} changes row
+     * {@code r} of {@code Z}, {@code X(r,c)} changes column {@code c}. Each recomputed entry has
+     * the bits {@link #forward} gives it.
+     *
+     * @param out {@code Z} for inputs that differ from {@code inputs} at most in that entry
+     * @param input 0 ({@code X}), 1 ({@code W}) or 2 ({@code b})
+     * @param entry the row-major index of the changed entry
+     * @param inputs {@code X}, {@code W}, {@code b}
+     * @return {@code true}
+     * @throws IllegalArgumentException if the shapes do not fit, or the input or entry does not
+     *     exist
+     */
+    @Override
+    public boolean forwardEntryInto(Tensor out, int input, int entry, Tensor... inputs) {
+        requireShapes(inputs);
+        Tensor x = inputs[0];
+        Tensor w = inputs[1];
+        OpChecks.requireOutput(name(), out, w.rows(), x.cols());
+        if (input < 0 || input > 2 || entry < 0 || entry >= inputs[input].size()) {
+            throw new IllegalArgumentException("Linear: no entry " + entry + " in input " + input
+                    + "; inputs are X (0), W (1), b (2), entries 0 ≤ entry < size");
+        }
+        int m = out.cols();
+        int r0 = 0;
+        int r1 = out.rows();
+        int c0 = 0;
+        int c1 = m;
+        if (input == 0) {
+            c0 = entry % x.cols();
+            c1 = c0 + 1;
+        } else {
+            r0 = input == 1 ? entry / w.cols() : entry;
+            r1 = r0 + 1;
+        }
+        w.matmulRegionInto(x, out, r0, r1, c0, c1);
+        addBias(out.data(), inputs[2].data(), m, r0, r1, c0, c1);
+        return true;
+    }
+
+    private void requireShapes(Tensor[] inputs) {
         Op.requireInputs(this, inputs);
         Tensor x = inputs[0];
         Tensor w = inputs[1];
@@ -59,19 +129,16 @@ public final class Linear implements Op {
             throw new IllegalArgumentException("Linear: b is " + b.shape() + " but W is " + w.shape()
                     + "; b must be a column of " + w.rows() + "×1 (one bias per output row of W)");
         }
-        Tensor z = w.matmul(x);
-        // The bias goes into the fresh product in place: the same sums as z.add(b), one
-        // allocation and one pass fewer (this forward runs twice per entry in a gradient check).
-        double[] zd = z.data();
-        double[] bd = b.data();
-        int m = z.cols();
-        for (int i = 0; i < bd.length; i++) {
+    }
+
+    /** Adds {@code b(i)} to the entries of rows [r0, r1) and columns [c0, c1) of the product. */
+    private static void addBias(double[] zd, double[] bd, int m, int r0, int r1, int c0, int c1) {
+        for (int i = r0; i < r1; i++) {
             double bi = bd[i];
-            for (int j = i * m, end = j + m; j < end; j++) {
+            for (int j = i * m + c0, end = i * m + c1; j < end; j++) {
                 zd[j] += bi;
             }
         }
-        return z;
     }
 
     /**

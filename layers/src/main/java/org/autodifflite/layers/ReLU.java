@@ -42,6 +42,50 @@ public final class ReLU implements Op {
     }
 
     /**
+     * Computes the same values as {@link #forward} into {@code out}, allocating nothing.
+     *
+     * @param out a buffer shaped like {@code Z}
+     * @param inputs {@code Z}
+     * @throws IllegalArgumentException if not exactly one input is given or {@code out} is not
+     *     shaped like it
+     */
+    @Override
+    public void forwardInto(Tensor out, Tensor... inputs) {
+        Op.requireInputs(this, inputs);
+        OpChecks.requireOutput(name(), out, inputs[0]);
+        double[] zs = inputs[0].data();
+        double[] o = out.data();
+        for (int k = 0; k < zs.length; k++) {
+            double z = zs[k];
+            o[k] = z > 0 ? z : 0.0;
+        }
+    }
+
+    /**
+     * Entry by entry, so a changed entry of {@code Z} changes only the same entry of the output.
+     *
+     * @param out the output for inputs that differ at most in that entry
+     * @param input 0
+     * @param entry the changed entry
+     * @param inputs {@code Z}
+     * @return {@code true}
+     * @throws IllegalArgumentException if not exactly one input is given, {@code out} is not
+     *     shaped like it, or the entry does not exist
+     */
+    @Override
+    public boolean forwardEntryInto(Tensor out, int input, int entry, Tensor... inputs) {
+        Op.requireInputs(this, inputs);
+        OpChecks.requireOutput(name(), out, inputs[0]);
+        if (input != 0 || entry < 0 || entry >= inputs[0].size()) {
+            throw new IllegalArgumentException(name() + ": no entry " + entry + " in input " + input
+                    + "; the only input is Z (0), entries 0 ≤ entry < size");
+        }
+        double z = inputs[0].data()[entry];
+        out.data()[entry] = z > 0 ? z : 0.0;
+        return true;
+    }
+
+    /**
      * @return {@code G · [Z > 0]}
      */
     @Override
