@@ -58,8 +58,8 @@ public final class ScaledGradient implements Op {
 
     /** Delegates, so the wrapped op's incremental forward is used (only backward is wrong). */
     @Override
-    public boolean forwardEntryInto(Tensor out, int input, int entry, Tensor... inputs) {
-        return inner.forwardEntryInto(out, input, entry, inputs);
+    public boolean forwardEntriesInto(Tensor out, int input, int from, int to, Tensor... inputs) {
+        return inner.forwardEntriesInto(out, input, from, to, inputs);
     }
 
     @Override

@@ -319,7 +319,9 @@ public final class GradientChecker {
     }
 
     private static CheckReport log(CheckReport report) {
-        LOG.info(report.summary());
+        if (LOG.isInfoEnabled()) {
+            LOG.info(report.summary()); // built only when it is logged
+        }
         for (InputResult f : report.failures()) {
             LOG.warn("{}", f);
         }

@@ -15,7 +15,7 @@ import org.autodifflite.core.Tensor;
  * it; every other node keeps its cached value. Each evaluator perturbs private copies of the
  * parameters, so the graph's own tensors are never written. Ops that override
  * {@link Op#forwardInto} are replayed into per-evaluator buffers (no allocation), and the node
- * that takes the perturbed parameter itself uses {@link Op#forwardEntryInto} when it can, so
+ * that takes the perturbed parameter itself uses {@link Op#forwardEntriesInto} when it can, so
  * perturbing {@code W(r,c)} of a linear layer redoes one row of its output, not all of it.
  */
 final class GraphSubject extends Subject {
@@ -28,7 +28,7 @@ final class GraphSubject extends Subject {
     /** Per parameter and downstream node, the input position of the parameter itself, or -1. */
     private final int[][] direct;
     private final Op[] ops;
-    /** Per node: its op overrides {@link Op#forwardInto} / {@link Op#forwardEntryInto}. */
+    /** Per node: its op overrides {@link Op#forwardInto} / {@link Op#forwardEntriesInto}. */
     private final boolean[] fast;
     private final boolean[] incremental;
     private final int[][] inputIndex;
@@ -162,7 +162,7 @@ final class GraphSubject extends Subject {
             }
 
             @Override
-            public Tensor evaluate(int i, int entry, int slot) {
+            public Tensor evaluate(int i, int from, int to, int slot) {
                 if (last != i && last >= 0) {
                     // Nodes below the previous parameter but not this one must see cached values.
                     for (int k : downstream[last]) {
@@ -170,6 +170,8 @@ final class GraphSubject extends Subject {
                     }
                 }
                 last = i;
+                // A range that is the whole parameter is no incremental step.
+                boolean some = from >= 0 && (from > 0 || to < privateParams[i].size());
                 int[] down = downstream[i];
                 int[] at = direct[i];
                 for (int d = 0; d < down.length; d++) {
@@ -188,8 +190,8 @@ final class GraphSubject extends Subject {
                         o = new OpOutput(ops[k], base[k], incremental[k]);
                         outs[k] = o;
                     }
-                    // Only the node that takes the parameter itself sees a single changed entry.
-                    vals[k] = o.evaluate(a, entry >= 0 ? at[d] : -1, entry);
+                    // Only a node that takes the parameter itself sees just [from, to) changed.
+                    vals[k] = o.evaluate(a, some ? at[d] : -1, from, to);
                 }
                 // The loss's own buffer is overwritten by the next evaluation: copy it to the slot.
                 Tensor y = slots[slot];

@@ -294,7 +294,7 @@ final class InputChecker {
         double[] an = new double[k];
         double[] nu = new double[k];
         parallel.run(k, this::probe, (probe, d) -> {
-            out[d] = directional(probe, i, vs[d]);
+            out[d] = directional(probe, i, vs[d], 0, vs[d].length);
             an[d] = dot(subject.analytic[i].data(), vs[d]);
             nu[d] = probe.numeric;
         });
@@ -319,8 +319,8 @@ final class InputChecker {
         return a;
     }
 
-    /** Compares ⟨analytic, v⟩ with the numeric derivative along v; a kink is SKIPPED. */
-    private Verdict directional(Probe probe, int i, double[] v) {
+    /** Compares ⟨analytic, v⟩ with the numeric derivative along v (zero outside [lo, hi)); a kink is SKIPPED. */
+    private Verdict directional(Probe probe, int i, double[] v, int lo, int hi) {
         double[] g = subject.analytic[i].data();
         double a = 0;
         double scale = 0;
@@ -328,7 +328,7 @@ final class InputChecker {
             a += g[q] * v[q];
             scale += Math.abs(g[q] * v[q]);
         }
-        probe.direction(i, v, g);
+        probe.direction(i, v, g, lo, hi);
         double n = probe.numeric;
         if (!Double.isFinite(a) || probe.status == Probe.NON_FINITE) {
             return Verdict.NON_FINITE;
@@ -360,7 +360,7 @@ final class InputChecker {
             return;
         }
         double[] v = direction(subject.values[i].size(), mix(seed, i, 1000L + lo * 31L + hi), lo, hi);
-        if (directional(probe, i, v) == Verdict.PASS) {
+        if (directional(probe, i, v, lo, hi) == Verdict.PASS) {
             return;
         }
         if (hi - lo == 1) {

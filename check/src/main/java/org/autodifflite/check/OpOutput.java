@@ -5,10 +5,11 @@ import org.autodifflite.core.Tensor;
 
 /**
  * One reusable output buffer of one op, kept up to date with as little work as the op allows:
- * {@link Op#forwardInto} for a whole evaluation, {@link Op#forwardEntryInto} when only one input
- * entry differs from the unperturbed ("clean") inputs. It remembers which entry its contents
- * were last computed with, so that moving the perturbation from one entry to the next costs two
- * incremental updates (the old entry, now restored, and the new one) instead of a whole forward.
+ * {@link Op#forwardInto} for a whole evaluation, {@link Op#forwardEntriesInto} when only some
+ * entries of one input differ from the unperturbed ("clean") inputs. It remembers which entries
+ * its contents were last computed with, so that moving the perturbation from one entry to the
+ * next costs two incremental updates (the old entry, now restored, and the new one) instead of a
+ * whole forward.
  *
  * <p>Used only for ops that override {@link Op#forwardInto} (see {@link #overridesForwardInto});
  * one instance per thread, never shared.
@@ -21,14 +22,15 @@ final class OpOutput {
     private final Op op;
     private final Tensor out;
     private boolean incremental;
-    /** The input and entry in which the inputs of the last evaluation may differ from the clean ones. */
+    /** The input and entries in which the inputs of the last evaluation may differ from the clean ones. */
     private int lastInput = UNKNOWN;
-    private int lastEntry;
+    private int lastFrom;
+    private int lastTo;
 
     /**
      * @param op the op
      * @param like a tensor shaped like the op's output
-     * @param incremental whether the op overrides {@link Op#forwardEntryInto}
+     * @param incremental whether the op overrides {@link Op#forwardEntriesInto}
      */
     OpOutput(Op op, Tensor like, boolean incremental) {
         this.op = op;
@@ -40,44 +42,59 @@ final class OpOutput {
      * Evaluates the op into the buffer.
      *
      * @param args the inputs now
-     * @param input the input in which {@code args} may differ from the clean inputs in one entry
-     *     only, or -1 if they may differ anywhere (a direction, or an input computed by other
-     *     perturbed nodes)
-     * @param entry that entry (ignored when {@code input} is -1)
+     * @param input the input in which {@code args} may differ from the clean inputs, in the
+     *     entries {@code [from, to)} only; or -1 if they may differ anywhere (an input computed
+     *     by other perturbed nodes)
+     * @param from the first entry that may differ (ignored when {@code input} is -1)
+     * @param to one past the last
      * @return the buffer, holding the op's output at {@code args} bit for bit
      */
-    Tensor evaluate(Tensor[] args, int input, int entry) {
+    Tensor evaluate(Tensor[] args, int input, int from, int to) {
         if (input >= 0 && incremental && lastInput != UNKNOWN) {
             // The buffer holds the output at inputs that differ from the clean ones only in
-            // (lastInput, lastEntry): redo that entry's outputs from the current inputs, then this one's.
-            boolean ok = lastInput == input && lastEntry == entry
-                    || op.forwardEntryInto(out, lastInput, lastEntry, args);
-            if (ok && op.forwardEntryInto(out, input, entry, args)) {
+            // (lastInput, [lastFrom, lastTo)): redo those entries' outputs from the current
+            // inputs, then this range's.
+            boolean same = lastInput == input && lastFrom == from && lastTo == to;
+            boolean ok = same || op.forwardEntriesInto(out, lastInput, lastFrom, lastTo, args);
+            if (ok && op.forwardEntriesInto(out, input, from, to, args)) {
                 lastInput = input;
-                lastEntry = entry;
+                lastFrom = from;
+                lastTo = to;
                 return out;
             }
             incremental = false; // the op declined: whole evaluations from now on
         }
         op.forwardInto(out, args);
         lastInput = input >= 0 ? input : UNKNOWN;
-        lastEntry = entry;
+        lastFrom = from;
+        lastTo = to;
         return out;
     }
 
+    /** Per op class: whether it overrides forwardInto, and forwardEntriesInto (reflection is slow: once per class). */
+    private static final ClassValue<boolean[]> OVERRIDES = new ClassValue<>() {
+        @Override
+        protected boolean[] computeValue(Class<?> type) {
+            return new boolean[] {
+                overrides(type, "forwardInto", Tensor.class, Tensor[].class),
+                overrides(type, "forwardEntriesInto", Tensor.class, int.class, int.class, int.class, Tensor[].class)
+            };
+        }
+    };
+
     /** @return whether the op's class overrides {@link Op#forwardInto} (an allocation-free forward) */
     static boolean overridesForwardInto(Op op) {
-        return overrides(op, "forwardInto", Tensor.class, Tensor[].class);
+        return OVERRIDES.get(op.getClass())[0];
     }
 
-    /** @return whether the op's class overrides {@link Op#forwardEntryInto} (an incremental forward) */
+    /** @return whether the op's class overrides {@link Op#forwardEntriesInto} (an incremental forward) */
     static boolean overridesForwardEntryInto(Op op) {
-        return overrides(op, "forwardEntryInto", Tensor.class, int.class, int.class, Tensor[].class);
+        return OVERRIDES.get(op.getClass())[1];
     }
 
-    private static boolean overrides(Op op, String name, Class<?>... types) {
+    private static boolean overrides(Class<?> type, String name, Class<?>... types) {
         try {
-            return op.getClass().getMethod(name, types).getDeclaringClass() != Op.class;
+            return type.getMethod(name, types).getDeclaringClass() != Op.class;
         } catch (NoSuchMethodException | SecurityException e) {
             return false;
         }

@@ -12,7 +12,7 @@ import org.autodifflite.core.Tensor;
  *
  * <p>An op that overrides {@link Op#forwardInto} is evaluated into reusable buffers (after a
  * check that it agrees with {@code forward} bit for bit), and one that also overrides
- * {@link Op#forwardEntryInto} recomputes only what a perturbed entry influences; the numbers,
+ * {@link Op#forwardEntriesInto} recomputes only what perturbed entries influence; the numbers,
  * and so the report, are the same as through {@code forward}.
  */
 final class OpSubject extends Subject {
@@ -20,7 +20,7 @@ final class OpSubject extends Subject {
     private final Op op;
     /** Whether perturbed evaluations go through {@link Op#forwardInto} (the op overrides it). */
     private boolean fast;
-    /** Whether they may use {@link Op#forwardEntryInto} for one perturbed entry. */
+    /** Whether they may use {@link Op#forwardEntriesInto} for perturbed entries. */
     private final boolean incremental;
 
     /**
@@ -64,8 +64,9 @@ final class OpSubject extends Subject {
                 }
 
                 @Override
-                public Tensor evaluate(int i, int entry, int slot) {
-                    return slots[slot].evaluate(work, entry >= 0 ? i : -1, entry);
+                public Tensor evaluate(int i, int from, int to, int slot) {
+                    boolean some = from >= 0 && (from > 0 || to < work[i].size());
+                    return slots[slot].evaluate(work, some ? i : -1, from, to);
                 }
             };
         }
@@ -76,7 +77,7 @@ final class OpSubject extends Subject {
             }
 
             @Override
-            public Tensor evaluate(int i, int entry, int slot) {
+            public Tensor evaluate(int i, int from, int to, int slot) {
                 Tensor y = op.forward(work);
                 for (Tensor w : work) {
                     if (y != null && y.data() == w.data()) {

@@ -97,9 +97,9 @@ final class Probe {
             double[] ym;
             try {
                 d[j] = x0 + eps;
-                yp = ev.evaluate(i, j, 0).data();
+                yp = ev.evaluate(i, j, j + 1, 0).data();
                 d[j] = x0 - eps;
-                ym = ev.evaluate(i, j, 1).data();
+                ym = ev.evaluate(i, j, j + 1, 1).data();
             } finally {
                 d[j] = x0;
             }
@@ -121,13 +121,13 @@ final class Probe {
             double[] ym2;
             try {
                 d[j] = x0 + p1;
-                yp1 = ev.evaluate(i, j, 0).data();
+                yp1 = ev.evaluate(i, j, j + 1, 0).data();
                 d[j] = x0 - m1;
-                ym1 = ev.evaluate(i, j, 1).data();
+                ym1 = ev.evaluate(i, j, j + 1, 1).data();
                 d[j] = x0 + p2;
-                yp2 = ev.evaluate(i, j, 2).data();
+                yp2 = ev.evaluate(i, j, j + 1, 2).data();
                 d[j] = x0 - m2;
-                ym2 = ev.evaluate(i, j, 3).data();
+                ym2 = ev.evaluate(i, j, j + 1, 3).data();
             } finally {
                 d[j] = x0;
             }
@@ -141,12 +141,13 @@ final class Probe {
     }
 
     /**
-     * Estimates the directional derivative along {@code v} (same length as input {@code i}).
+     * Estimates the directional derivative along {@code v} (same length as input {@code i}),
+     * which is zero outside {@code [lo, hi)}: only those entries are moved.
      *
      * @param analytic the analytic gradient, used only to bound the error of representing
      *     {@code x + t·v} in doubles
      */
-    void direction(int i, double[] v, double[] analytic) {
+    void direction(int i, double[] v, double[] analytic, int lo, int hi) {
         double[] d = ev.input(i).data();
         double[] x0 = d.clone();
         double scale = 0;
@@ -160,10 +161,10 @@ final class Probe {
             double[] yp;
             double[] ym;
             try {
-                shift(d, x0, v, eps);
-                yp = ev.evaluate(i, -1, 0).data();
-                shift(d, x0, v, -eps);
-                ym = ev.evaluate(i, -1, 1).data();
+                shift(d, x0, v, eps, lo, hi);
+                yp = ev.evaluate(i, lo, hi, 0).data();
+                shift(d, x0, v, -eps, lo, hi);
+                ym = ev.evaluate(i, lo, hi, 1).data();
             } finally {
                 System.arraycopy(x0, 0, d, 0, d.length);
             }
@@ -178,14 +179,14 @@ final class Probe {
             double[] yp2;
             double[] ym2;
             try {
-                shift(d, x0, v, h);
-                yp1 = ev.evaluate(i, -1, 0).data();
-                shift(d, x0, v, -h);
-                ym1 = ev.evaluate(i, -1, 1).data();
-                shift(d, x0, v, h / 2);
-                yp2 = ev.evaluate(i, -1, 2).data();
-                shift(d, x0, v, -h / 2);
-                ym2 = ev.evaluate(i, -1, 3).data();
+                shift(d, x0, v, h, lo, hi);
+                yp1 = ev.evaluate(i, lo, hi, 0).data();
+                shift(d, x0, v, -h, lo, hi);
+                ym1 = ev.evaluate(i, lo, hi, 1).data();
+                shift(d, x0, v, h / 2, lo, hi);
+                yp2 = ev.evaluate(i, lo, hi, 2).data();
+                shift(d, x0, v, -h / 2, lo, hi);
+                ym2 = ev.evaluate(i, lo, hi, 3).data();
             } finally {
                 System.arraycopy(x0, 0, d, 0, d.length);
             }
@@ -198,8 +199,8 @@ final class Probe {
         }
     }
 
-    private static void shift(double[] d, double[] x0, double[] v, double t) {
-        for (int k = 0; k < d.length; k++) {
+    private static void shift(double[] d, double[] x0, double[] v, double t, int lo, int hi) {
+        for (int k = lo; k < hi; k++) {
             d[k] = x0[k] + t * v[k];
         }
     }

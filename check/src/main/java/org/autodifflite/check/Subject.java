@@ -23,15 +23,17 @@ abstract class Subject {
 
         /**
          * @param i the input that was perturbed
-         * @param entry the one entry of input {@code i} that differs from the original (perturbed
-         *     now, or perturbed and then restored by an earlier call), or -1 when any entries may
-         *     differ (a random direction); it lets an op redo only what that entry influences
+         * @param from the first of the entries {@code [from, to)} of input {@code i} that may
+         *     differ from the original (perturbed now, or perturbed and then restored by an
+         *     earlier call with the same range), or -1 when any entries may differ; it lets an op
+         *     redo only what those entries influence
+         * @param to one past the last such entry
          * @param slot which of {@link #SLOTS} output buffers to write: the outputs of the other
          *     slots stay as they are, so a probe can hold up to four evaluations at once
          * @return the function's output with the private inputs as they are now; valid until the
          *     next call with the same slot
          */
-        Tensor evaluate(int i, int entry, int slot);
+        Tensor evaluate(int i, int from, int to, int slot);
     }
 
     final String label;

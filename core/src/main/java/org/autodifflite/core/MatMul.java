@@ -1,5 +1,6 @@
 package org.autodifflite.core;
 
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,19 +96,23 @@ final class MatMul {
         boolean fused = DEFAULT == VECTOR && VECTOR != null && (long) n * k * m > SMALL_MACS;
         for (int i = r0; i < r1; i++) {
             int ai = i * k;
-            int oi = i * m;
-            for (int j = c0; j < c1; j++) {
-                double s = 0;
+            int o0 = i * m + c0;
+            int o1 = i * m + c1;
+            Arrays.fill(out, o0, o1, 0.0);
+            // Row by row over p, so that b is read along its rows; each entry still sees its
+            // terms in order of p, so its chain of roundings is that of the whole product.
+            for (int p = 0; p < k; p++) {
+                double x = a[ai + p];
+                int bp = p * m - i * m;
                 if (fused) {
-                    for (int p = 0; p < k; p++) {
-                        s = Math.fma(a[ai + p], b[p * m + j], s);
+                    for (int o = o0; o < o1; o++) {
+                        out[o] = Math.fma(x, b[bp + o], out[o]);
                     }
                 } else {
-                    for (int p = 0; p < k; p++) {
-                        s += a[ai + p] * b[p * m + j];
+                    for (int o = o0; o < o1; o++) {
+                        out[o] += x * b[bp + o];
                     }
                 }
-                out[oi + j] = s;
             }
         }
     }

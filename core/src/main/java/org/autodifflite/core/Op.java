@@ -78,28 +78,31 @@ public interface Op {
     }
 
     /**
-     * Incremental forward after one input entry changed: recomputes, from the current inputs,
-     * every entry of {@code out} that depends on entry {@code entry} (row-major) of input
-     * {@code input}, and leaves all other entries of {@code out} untouched. So if {@code out}
-     * held {@code forward(inputs')} for inputs that differ from {@code inputs} at most in that
-     * one entry, it afterwards holds {@code forward(inputs)}, bit for bit. The gradient checker
-     * perturbs one entry at a time; for {@code Z = W·X + b}, changing {@code W(r,c)} changes
-     * only row {@code r} of {@code Z}, a fraction of the work of a whole forward.
+     * Incremental forward after some entries of one input changed: recomputes, from the current
+     * inputs, every entry of {@code out} that depends on any of the entries {@code [from, to)}
+     * (row-major) of input {@code input}, and leaves all other entries of {@code out} untouched.
+     * So if {@code out} held {@code forward(inputs')} for inputs that differ from {@code inputs}
+     * at most in those entries, it afterwards holds {@code forward(inputs)}, bit for bit. The
+     * gradient checker perturbs one entry (or a range of them) at a time; for
+     * {@code Z = W·X + b}, changing {@code W(r,c)} changes only row {@code r} of {@code Z}, a
+     * fraction of the work of a whole forward.
      *
      * <p>The default does nothing and returns {@code false}: the caller then calls
-     * {@link #forwardInto}. An op that overrides it must recompute every output entry the input
-     * entry can influence (whatever its value), each with exactly the operations of
-     * {@code forward}.
+     * {@link #forwardInto}. An op that overrides it must recompute every output entry those
+     * input entries can influence (whatever their values), each with exactly the operations of
+     * {@code forward}; it may recompute more.
      *
      * @param out the output buffer (see above); not one of the inputs
-     * @param input the position of the input whose entry changed
-     * @param entry the row-major index of the changed entry in that input
+     * @param input the position of the input whose entries changed
+     * @param from the first changed entry, row-major
+     * @param to one past the last changed entry ({@code from ≤ to ≤ size})
      * @param inputs the input values now, in the op's order; not modified
      * @return {@code true} if {@code out} was brought up to date, {@code false} if the op has no
      *     incremental forward (then {@code out} is unchanged)
-     * @throws IllegalArgumentException if the inputs are wrong (as {@link #forward})
+     * @throws IllegalArgumentException if the inputs are wrong (as {@link #forward}), or the
+     *     input or range does not exist
      */
-    default boolean forwardEntryInto(Tensor out, int input, int entry, Tensor... inputs) {
+    default boolean forwardEntriesInto(Tensor out, int input, int from, int to, Tensor... inputs) {
         return false;
     }
 

@@ -411,7 +411,7 @@ public final class Tensor {
      * bit, the same entry of {@link #matmul(Tensor)}. When one entry {@code (r, c)} of this
      * tensor changes, only row {@code r} of the product changes; when one entry {@code (r, c)} of
      * {@code other} changes, only column {@code c}: an op can then redo a single row or column
-     * instead of the whole product (see {@link Op#forwardEntryInto}).
+     * instead of the whole product (see {@link Op#forwardEntriesInto}).
      *
      * @param other a tensor with as many rows as this one has columns
      * @param out a {@code rows × other.cols} tensor, updated in place; not an operand

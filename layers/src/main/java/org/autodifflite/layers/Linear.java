@@ -77,27 +77,28 @@ public final class Linear implements Op {
     }
 
     /**
-     * Recomputes what one changed entry influences: {@code W(r,c)} or {@code b(r)} changes row
-     * {@code r} of {@code Z}, {@code X(r,c)} changes column {@code c}. Each recomputed entry has
-     * the bits {@link #forward} gives it.
+     * Recomputes what changed entries influence: entries of {@code W} or {@code b} in rows
+     * {@code r…r'} change rows {@code r…r'} of {@code Z}; entries of {@code X} change their
+     * columns of {@code Z}. Each recomputed entry has the bits {@link #forward} gives it.
      *
-     * @param out {@code Z} for inputs that differ from {@code inputs} at most in that entry
+     * @param out {@code Z} for inputs that differ from {@code inputs} at most in those entries
      * @param input 0 ({@code X}), 1 ({@code W}) or 2 ({@code b})
-     * @param entry the row-major index of the changed entry
+     * @param from the first changed entry, row-major
+     * @param to one past the last changed entry
      * @param inputs {@code X}, {@code W}, {@code b}
      * @return {@code true}
-     * @throws IllegalArgumentException if the shapes do not fit, or the input or entry does not
+     * @throws IllegalArgumentException if the shapes do not fit, or the input or range does not
      *     exist
      */
     @Override
-    public boolean forwardEntryInto(Tensor out, int input, int entry, Tensor... inputs) {
+    public boolean forwardEntriesInto(Tensor out, int input, int from, int to, Tensor... inputs) {
         requireShapes(inputs);
         Tensor x = inputs[0];
         Tensor w = inputs[1];
         OpChecks.requireOutput(name(), out, w.rows(), x.cols());
-        if (input < 0 || input > 2 || entry < 0 || entry >= inputs[input].size()) {
-            throw new IllegalArgumentException("Linear: no entry " + entry + " in input " + input
-                    + "; inputs are X (0), W (1), b (2), entries 0 ≤ entry < size");
+        OpChecks.requireRange(name(), inputs, input, from, to);
+        if (from == to) {
+            return true;
         }
         int m = out.cols();
         int r0 = 0;
@@ -105,14 +106,23 @@ public final class Linear implements Op {
         int c0 = 0;
         int c1 = m;
         if (input == 0) {
-            c0 = entry % x.cols();
-            c1 = c0 + 1;
+            if ((to - 1) / m == from / m) { // within one row of X: only those columns
+                c0 = from % m;
+                c1 = (to - 1) % m + 1;
+            }
         } else {
-            r0 = input == 1 ? entry / w.cols() : entry;
-            r1 = r0 + 1;
+            int cols = inputs[input].cols();
+            r0 = from / cols;
+            r1 = (to - 1) / cols + 1;
         }
-        w.matmulRegionInto(x, out, r0, r1, c0, c1);
-        addBias(out.data(), inputs[2].data(), m, r0, r1, c0, c1);
+        if ((long) (r1 - r0) * (c1 - c0) * 4 > (long) out.size()) {
+            // Over a quarter of Z: the blocked whole product is faster than entry by entry.
+            w.matmulInto(x, out);
+            addBias(out.data(), inputs[2].data(), m, 0, out.rows(), 0, m);
+        } else {
+            w.matmulRegionInto(x, out, r0, r1, c0, c1);
+            addBias(out.data(), inputs[2].data(), m, r0, r1, c0, c1);
+        }
         return true;
     }
 

@@ -101,4 +101,20 @@ final class OpChecks {
                     + Tensor.shape(rows, cols) + "; pass a buffer shaped like the output");
         }
     }
+
+    /**
+     * Throws unless {@code [from, to)} is a range of entries of input {@code input}.
+     *
+     * @param op the op's name
+     * @param inputs the inputs
+     * @param input the input's position
+     * @param from the first entry
+     * @param to one past the last entry
+     */
+    static void requireRange(String op, Tensor[] inputs, int input, int from, int to) {
+        if (input < 0 || input >= inputs.length || from < 0 || from > to || to > inputs[input].size()) {
+            throw new IllegalArgumentException(op + ": no entries [" + from + ", " + to + ") in input " + input
+                    + " of " + inputs.length + "; give a valid input and 0 ≤ from ≤ to ≤ its size");
+        }
+    }
 }

@@ -62,26 +62,28 @@ public final class ReLU implements Op {
     }
 
     /**
-     * Entry by entry, so a changed entry of {@code Z} changes only the same entry of the output.
+     * Entry by entry, so changed entries of {@code Z} change only the same entries of the output.
      *
-     * @param out the output for inputs that differ at most in that entry
+     * @param out the output for inputs that differ at most in those entries
      * @param input 0
-     * @param entry the changed entry
+     * @param from the first changed entry
+     * @param to one past the last changed entry
      * @param inputs {@code Z}
      * @return {@code true}
      * @throws IllegalArgumentException if not exactly one input is given, {@code out} is not
-     *     shaped like it, or the entry does not exist
+     *     shaped like it, or the range does not exist
      */
     @Override
-    public boolean forwardEntryInto(Tensor out, int input, int entry, Tensor... inputs) {
+    public boolean forwardEntriesInto(Tensor out, int input, int from, int to, Tensor... inputs) {
         Op.requireInputs(this, inputs);
         OpChecks.requireOutput(name(), out, inputs[0]);
-        if (input != 0 || entry < 0 || entry >= inputs[0].size()) {
-            throw new IllegalArgumentException(name() + ": no entry " + entry + " in input " + input
-                    + "; the only input is Z (0), entries 0 ≤ entry < size");
+        OpChecks.requireRange(name(), inputs, input, from, to);
+        double[] zs = inputs[0].data();
+        double[] o = out.data();
+        for (int k = from; k < to; k++) {
+            double z = zs[k];
+            o[k] = z > 0 ? z : 0.0;
         }
-        double z = inputs[0].data()[entry];
-        out.data()[entry] = z > 0 ? z : 0.0;
         return true;
     }
 
