@@ -1,5 +1,7 @@
 package org.autodifflite.check;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Arrays;
 
 /**
@@ -84,5 +86,23 @@ final class Scientific {
             sb.append('0');
         }
         return sb.append(a).toString();
+    }
+
+    /**
+     * @param v any double
+     * @param digits digits after the point, 0 or more
+     * @return the same text as {@code String.format(Locale.ROOT, "%.<digits>f", v)}: the
+     *     shortest decimal representation rounded half up, the sign kept (also for −0.0 and
+     *     values that round to zero)
+     */
+    static String fixed(double v, int digits) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "Infinity" : "-Infinity";
+        }
+        String s = new BigDecimal(Double.toString(Math.abs(v))).setScale(digits, RoundingMode.HALF_UP).toPlainString();
+        return Double.compare(v, 0.0) < 0 ? "-" + s : s;
     }
 }

@@ -49,4 +49,26 @@ class ScientificTest {
             assertThat(Scientific.format(v, digits)).isEqualTo(String.format(Locale.ROOT, "%." + digits + "e", v));
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void fixedGivesTheFormattersTextToo(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < 20_000; i++) {
+            double v = switch (i % 4) {
+                case 0 -> r.nextDouble(-10, 10);
+                case 1 -> (r.nextInt(200_000) * 10 + 5) / Math.pow(10, r.nextInt(8)); // ties
+                case 2 -> Math.round(r.nextDouble() * 1e6) / Math.pow(10, r.nextInt(8));
+                default -> r.nextGaussian() * Math.pow(10, r.nextInt(-8, 20));
+            };
+            for (int digits : new int[] {0, 1, 2, 6}) {
+                assertThat(Scientific.fixed(v, digits)).as("%s with %d digits", v, digits)
+                        .isEqualTo(String.format(Locale.ROOT, "%." + digits + "f", v));
+            }
+        }
+        for (double v : new double[] {0.0, -0.0, 0.005, -0.005, -0.001, 0.0099, 2.675, 0.995, 9.995, 1e300,
+            Double.NaN, Double.NEGATIVE_INFINITY}) {
+            assertThat(Scientific.fixed(v, 2)).isEqualTo(String.format(Locale.ROOT, "%.2f", v));
+        }
+    }
 }
