@@ -188,10 +188,13 @@ class MatMulTest {
             assertThat(MatMul.VECTOR).isNotNull();
             assertThat(MatMul.DEFAULT).isSameAs(MatMul.VECTOR);
             assertThat(MatMul.DEFAULT.name()).startsWith("vector-");
+            assertThat(Tensor.matmulKernel()).startsWith("vector-");
         } else {
             assertThat(MatMul.VECTOR).isNull();
             assertThat(MatMul.DEFAULT).isSameAs(MatMul.SCALAR);
+            assertThat(Tensor.matmulKernel()).startsWith("scalar, ");
         }
+        assertThat(Tensor.matmulKernel()).endsWith(MatMul.THREADS + (MatMul.THREADS == 1 ? " thread" : " threads"));
     }
 
     @Test
