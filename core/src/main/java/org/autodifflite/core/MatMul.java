@@ -123,7 +123,7 @@ final class MatMul {
         double[] tile = s.tile(MatMulKernel.ROWS * 3 * kernel.width());
         int i0 = blk * MatMulKernel.ROWS;
         int rows = Math.min(MatMulKernel.ROWS, n - i0);
-        if (rows == MatMulKernel.ROWS) {
+        if (rows == MatMulKernel.ROWS && kernel.readsAInPlace()) {
             // A whole block is read where it lies: copying A would cost as much memory traffic
             // as the kernel's own reads of it.
             kernel.rowBlock(a, i0 * ars, ars, acs, bp, k, m, out, i0, rows, tile);
@@ -260,7 +260,7 @@ final class MatMul {
         double[] tile = new double[MatMulKernel.ROWS * 3 * w];
         for (int i0 = 0; i0 < n; i0 += MatMulKernel.ROWS) {
             int rows = Math.min(MatMulKernel.ROWS, n - i0);
-            if (rows == MatMulKernel.ROWS) {
+            if (rows == MatMulKernel.ROWS && k.readsAInPlace()) {
                 k.rowBlock(a, i0 * kk, kk, 1, bp, kk, m, got, i0, rows, tile);
             } else {
                 packA(a, kk, 1, ap, i0, rows, kk);
