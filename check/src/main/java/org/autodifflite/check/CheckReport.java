@@ -26,6 +26,9 @@ public final class CheckReport {
         double a2 = 0;
         double n2 = 0;
         for (InputResult r : this.results) {
+            if (r.endToEnd() && r.verdict() == Verdict.NON_FINITE) {
+                d2 = Double.NaN; // not a number to compare with the threshold, never 0
+            }
             if (r.endToEnd()) {
                 d2 += r.diff2;
                 a2 += r.analytic2;

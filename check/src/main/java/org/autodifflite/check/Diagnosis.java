@@ -73,15 +73,15 @@ final class Diagnosis {
         } else if (used > 0 && ignoresUpstream(e) && !endToEnd) {
             fix = "backward ignores the upstream gradient: the analytic gradient equals the numeric one"
                     + " computed with an upstream gradient of ones; multiply by gradOutput for " + where;
-        } else if (used > 1 && sumNN > 0 && constantRatio(e, sumAN / sumNN, maxA)) {
+        } else if (used > 0 && sumNN > 0 && constantRatio(e, sumAN / sumNN, maxA)) {
             double r = sumAN / sumNN;
             if (Math.abs(r + 1) < 1e-3) {
-                fix = "sign flip: analytic = −1.00 × numeric on all " + used
-                        + " checked entries; check the sign of the gradient for " + where;
+                fix = "sign flip: analytic = −1.00 × numeric on " + entries(used)
+                        + "; check the sign of the gradient for " + where;
             } else {
-                fix = String.format(Locale.ROOT, "analytic = %.2f × numeric on all %d checked entries;"
+                fix = String.format(Locale.ROOT, "analytic = %.2f × numeric on %s;"
                         + " check the scale of the gradient for %s (a factor such as 1/m, 2 or a "
-                        + "repeated term)", r, used, where);
+                        + "repeated term)", r, entries(used), where);
             }
         } else if (e.complete && e.rows == e.cols && e.rows > 1 && transposed(e)) {
             fix = "transposed: analytic ≈ numericᵀ; check the order of the matmul operands and the"
@@ -93,7 +93,7 @@ final class Diagnosis {
                     failed++;
                 }
             }
-            fix = failed + " of " + n + " checked entries differ beyond the numeric error; check the"
+            fix = failed + " of " + n + " checked entries differ by more than allowed; check the"
                     + " gradient for " + where;
         }
         if (endToEnd) {
@@ -103,14 +103,23 @@ final class Diagnosis {
         return fix + worstText(e);
     }
 
+    private static String entries(int n) {
+        return n == 1 ? "the 1 checked entry" : "all " + n + " checked entries";
+    }
+
     /** The text for non-finite values. */
     static String nonFinite(Entries e, String where) {
         for (int k = 0; k < e.size(); k++) {
             if (e.verdicts[k] == Verdict.NON_FINITE) {
-                String side = !Double.isFinite(e.analytic[k]) ? "the analytic gradient" : "the numeric gradient";
-                return side + " is not finite (" + e.analytic[k] + " vs " + e.numeric[k] + ") at ("
-                        + e.index[k] / e.cols + ", " + e.index[k] % e.cols + ") for " + where
-                        + "; look for log(0), division by zero or overflow";
+                String at = " at (" + e.index[k] / e.cols + ", " + e.index[k] % e.cols + ") for " + where;
+                if (!Double.isFinite(e.analytic[k])) {
+                    return "the analytic gradient is not finite (analytic " + e.analytic[k] + ", numeric "
+                            + e.numeric[k] + ")" + at + "; look for log(0), division by zero or overflow";
+                }
+                return "the numeric gradient is not finite (analytic " + e.analytic[k] + ", numeric "
+                        + e.numeric[k] + ")" + at + ": the forward output is NaN or infinite within a"
+                        + " step of the point, even with the step shrunk; is the point at the edge of the"
+                        + " op's domain (log near 0)?";
             }
         }
         return "not finite for " + where;

@@ -154,9 +154,19 @@ public final class GradientChecker {
     }
 
     /**
+     * Fast mode with the default two random directions per input: see {@link #fast(int)}.
+     *
+     * @return a new checker
+     */
+    public GradientChecker fast() {
+        return fast(2);
+    }
+
+    /**
      * Checks each input along {@code directions} random directions ({@code ⟨backward(u), v⟩}
-     * against the central difference of {@code ⟨u, f(x ± h·v)⟩}): 2 or 4 forward evaluations per
-     * direction whatever the input's size. When a direction fails, a seeded sample of entries
+     * against the central difference of {@code ⟨u, f(x ± h·v)⟩}) whatever the input's size: 2
+     * forward evaluations per direction in seed mode, 4 in the default mode (x ± h and x ± h/2,
+     * for Richardson extrapolation and the error estimate). When a direction fails, a seeded sample of entries
      * is checked, and a halving search narrows down a few wrong entries, so the report still
      * names entries.
      *

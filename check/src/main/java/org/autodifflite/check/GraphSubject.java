@@ -29,7 +29,7 @@ final class GraphSubject extends Subject {
      *     from {@link Graph#backward(Node)} (parameter gradients are restored afterwards)
      */
     GraphSubject(Graph graph, Node loss, Map<String, Tensor> analyticByName) {
-        super("end-to-end", "end-to-end", parameterValues(graph), true);
+        super("graph", "end-to-end", parameterValues(graph), true);
         if (loss.graph() != graph) {
             throw new IllegalArgumentException("checkEndToEnd: the loss node '" + loss.label()
                     + "' is of another graph");
@@ -63,6 +63,7 @@ final class GraphSubject extends Subject {
             downstream[i] = downstreamOf(paramNode[i]);
         }
         output = base[lossIndex];
+        requireCurrent(loss);
         u = new double[] {1.0};
         analytic = analyticByName == null ? fromBackward(graph, loss, params) : given(params, analyticByName);
     }
@@ -134,6 +135,31 @@ final class GraphSubject extends Subject {
                 return vals[lossIndex];
             }
         };
+    }
+
+    /**
+     * Replays the graph once from its leaves: the cached values must be what the ops give now,
+     * or every numeric derivative would be measured from a stale point.
+     */
+    private void requireCurrent(Node loss) {
+        Tensor[] vals = base.clone();
+        for (int k = 0; k <= lossIndex; k++) {
+            Node n = nodes.get(k);
+            if (n.op() == null) {
+                continue;
+            }
+            Tensor[] a = new Tensor[inputIndex[k].length];
+            for (int q = 0; q < a.length; q++) {
+                a[q] = vals[inputIndex[k][q]];
+            }
+            vals[k] = n.op().forward(a);
+        }
+        if (!vals[lossIndex].equals(output)) {
+            throw new IllegalArgumentException("checkEndToEnd: the graph's values are stale: the loss node '"
+                    + loss.label() + "' holds " + output.item() + " but replaying the graph gives "
+                    + vals[lossIndex].item() + "; call graph.recompute() after changing parameters or inputs"
+                    + " (or an op's forward is not deterministic)");
+        }
     }
 
     private static Tensor[] parameterValues(Graph graph) {

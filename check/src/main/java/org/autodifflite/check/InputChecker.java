@@ -30,6 +30,9 @@ final class InputChecker {
     private final Settings settings;
     private final Parallel parallel;
     private final long seed;
+    /** ⟨analytic, v⟩ and the numeric derivative along each direction of the last fast check. */
+    private double[] directionAnalytic = new double[0];
+    private double[] directionNumeric = new double[0];
 
     InputChecker(Subject subject, Settings settings, Parallel parallel, long seed) {
         this.subject = subject;
@@ -91,7 +94,7 @@ final class InputChecker {
         }
         Diagnosis.Entries e = entries(i, index);
         decide(e);
-        if (settings.coverage() == Settings.Coverage.FAST && directionVerdict != Verdict.PASS
+        if (settings.coverage() == Settings.Coverage.FAST && !directionVerdict.isPassing()
                 && !anyFailing(e)) {
             // The sample missed the wrong entries: narrow them down by halving.
             int[] found = halve(i, total);
@@ -206,11 +209,25 @@ final class InputChecker {
         }
         double denom = Math.sqrt(a2) + Math.sqrt(n2);
         double rel = denom == 0 ? (Double.isNaN(diff2) ? Double.NaN : 0) : Math.sqrt(diff2) / denom;
-        if (compared == 0) {
+        if (compared == 0 && directions > 0) {
+            // nothing compared entry by entry: report how the directions compared
+            double dd = 0;
+            double aa = 0;
+            double nn = 0;
+            for (int d = 0; d < directionAnalytic.length; d++) {
+                double diff = directionAnalytic[d] - directionNumeric[d];
+                dd += diff * diff;
+                aa += directionAnalytic[d] * directionAnalytic[d];
+                nn += directionNumeric[d] * directionNumeric[d];
+                maxAbs = Double.isNaN(diff) ? Double.NaN : Math.max(maxAbs, Math.abs(diff));
+            }
+            double den = Math.sqrt(aa) + Math.sqrt(nn);
+            rel = den == 0 ? (Double.isNaN(dd) ? Double.NaN : 0) : Math.sqrt(dd) / den;
+        } else if (compared == 0) {
             rel = nonFinite ? Double.NaN : 0;
         }
         if (settings.seedMode() && !nonFinite) {
-            failed = rel > settings.tolerance() || failed && directions > 0 && e.size() == 0;
+            failed = rel > settings.tolerance() || directionVerdict == Verdict.FAIL;
         }
         String where = where(i);
         Verdict verdict;
@@ -247,27 +264,45 @@ final class InputChecker {
                 subject.values[i].size(), skipped, directions, rel, maxAbs);
     }
 
-    /** Fast mode: k random directions; the worst verdict of them. */
+    /**
+     * Fast mode: k random directions; the worst verdict of them. A direction that meets a kink
+     * decides nothing, so the input's sampled entries are checked instead.
+     */
     private Verdict directionCheck(int i, int k) {
         double[][] vs = new double[k][];
         for (int d = 0; d < k; d++) {
             vs[d] = direction(subject.values[i].size(), mix(seed, i, 100 + d), 0, subject.values[i].size());
         }
         Verdict[] out = new Verdict[k];
-        parallel.run(k, () -> new Probe(subject, settings), (probe, d) -> out[d] = directional(probe, i, vs[d]));
+        double[] an = new double[k];
+        double[] nu = new double[k];
+        parallel.run(k, () -> new Probe(subject, settings), (probe, d) -> {
+            out[d] = directional(probe, i, vs[d]);
+            an[d] = dot(subject.analytic[i].data(), vs[d]);
+            nu[d] = probe.numeric;
+        });
+        directionAnalytic = an;
+        directionNumeric = nu;
+        // PASS < SKIPPED (a kink along the direction) < FAIL < NON_FINITE
         Verdict worst = Verdict.PASS;
         for (Verdict v : out) {
-            if (v == Verdict.NON_FINITE) {
-                return v;
-            }
-            if (v == Verdict.FAIL) {
+            if (v == Verdict.NON_FINITE || v == Verdict.FAIL && worst != Verdict.NON_FINITE
+                    || v == Verdict.SKIPPED && worst == Verdict.PASS) {
                 worst = v;
             }
         }
         return worst;
     }
 
-    /** Compares ⟨analytic, v⟩ with the numeric derivative along v; a kink counts as a pass. */
+    private static double dot(double[] g, double[] v) {
+        double a = 0;
+        for (int q = 0; q < v.length; q++) {
+            a += g[q] * v[q];
+        }
+        return a;
+    }
+
+    /** Compares ⟨analytic, v⟩ with the numeric derivative along v; a kink is SKIPPED. */
     private Verdict directional(Probe probe, int i, double[] v) {
         double[] g = subject.analytic[i].data();
         double a = 0;
@@ -288,7 +323,7 @@ final class InputChecker {
             return Math.abs(a - n) / (Math.abs(a) + Math.abs(n)) > settings.tolerance() ? Verdict.FAIL : Verdict.PASS;
         }
         if (probe.status == Probe.KINK) {
-            return Verdict.PASS; // undecidable along this direction; entries decide if another fails
+            return Verdict.SKIPPED; // undecidable along this direction: sampled entries decide
         }
         double allowed = Probe.SAFETY * probe.error + settings.tolerance() * Math.max(Math.abs(a), Math.abs(n))
                 + 64 * Probe.EPS * scale;

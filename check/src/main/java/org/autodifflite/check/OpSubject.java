@@ -48,6 +48,11 @@ final class OpSubject extends Subject {
             @Override
             public Tensor evaluate(int i) {
                 Tensor y = op.forward(work);
+                for (Tensor w : work) {
+                    if (y != null && y.data() == w.data()) {
+                        y = y.copy(); // an output sharing its input's array would move with the next step
+                    }
+                }
                 if (y == null || !y.sameShape(output)) {
                     throw new IllegalStateException(op.name() + " '" + label + "': forward returned "
                             + (y == null ? "null" : y.shape()) + " for a perturbed input, but "
@@ -66,6 +71,13 @@ final class OpSubject extends Subject {
             throw new IllegalStateException(op.name() + " '" + label + "': forward returned null");
         }
         requireUnchanged(work, "forward");
+        for (int i = 0; i < work.length; i++) {
+            if (output.data() == work[i].data()) {
+                breachAll("forward returned its input " + op.inputName(i) + " itself; an op must return a"
+                        + " new tensor (return a copy), or changing the input later changes its output");
+                output = output.copy();
+            }
+        }
         Tensor again = op.forward(work);
         if (!output.equals(again)) {
             breachAll("forward is not deterministic: two calls with the same inputs gave different"
@@ -98,7 +110,7 @@ final class OpSubject extends Subject {
                 breach(i, "backward is not linear in the upstream gradient: backward(2u) ≠ 2·backward(u)"
                         + " for " + op.inputName(i) + "; every term of the gradient must be multiplied by"
                         + " the upstream gradient");
-            } else if (zero[i].maxAbs() != 0) {
+            } else if (nonZeroFinite(zero[i])) {
                 breach(i, "backward(0) ≠ 0 for " + op.inputName(i) + ": with a zero upstream gradient the"
                         + " input gradient must be zero; a term does not multiply the upstream gradient");
             }
@@ -143,14 +155,23 @@ final class OpSubject extends Subject {
         double[] y = b.data();
         for (int k = 0; k < x.length; k++) {
             double want = 2 * x[k];
-            if (Double.isNaN(want) && Double.isNaN(y[k])) {
-                continue;
+            if (!Double.isFinite(want) || !Double.isFinite(y[k])) {
+                continue; // reported as NON_FINITE by the comparison, not as a contract breach
             }
             if (!(Math.abs(y[k] - want) <= 1e-12 * Math.max(Math.abs(want), Math.abs(y[k])) || y[k] == want)) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean nonZeroFinite(Tensor t) {
+        for (double v : t.data()) {
+            if (v != 0 && Double.isFinite(v)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -10,10 +10,14 @@ import org.autodifflite.core.Tensor;
  * <p>Default mode evaluates f at {@code x ± h} and {@code x ± h/2}. The central differences
  * {@code D(h)} and {@code D(h/2)} are combined by Richardson extrapolation,
  * {@code R = (4·D(h/2) − D(h))/3}, whose error is estimated as the truncation estimate
- * {@code |D(h/2) − D(h)|/3} plus a roundoff bound {@code 4·ε_machine·Σ|uₖ|·|yₖ| / (h/2)} over
- * the outputs that changed. The same four values give the one-sided difference gaps
+ * {@code |D(h/2) − D(h)|/3} plus a roundoff bound {@code (4·ε_machine·Σ|uₖ|·|yₖ| +
+ * ε_machine·maxₖ|uₖ·yₖ|) / (h/2)}, the sum over the outputs that changed, the last term the
+ * resolution of an output too flat to change at all. The same four values give the one-sided difference gaps
  * {@code s(h) = (φ(h) − 2φ(0) + φ(−h))/h}: for a smooth f, {@code s ≈ h·f''} halves with h; at a
  * kink inside the step it does not, and the entry is marked as a kink.
+ *
+ * <p>If an evaluation is NaN or infinite (a step that leaves the domain of a log), the default
+ * step is shrunk by 16 up to {@link #DOMAIN_RETRIES} times before the entry is non-finite.
  *
  * <p>Differences are summed term by term, {@code Σ uₖ·(yₖ(+) − yₖ(−))}, so outputs an entry does
  * not touch cancel exactly instead of adding the roundoff of the whole sum.
@@ -28,6 +32,14 @@ final class Probe {
     static final double EPS = Math.ulp(1.0);
     /** The cube root of ε_machine: the step that balances truncation and roundoff. */
     static final double CBRT_EPS = Math.cbrt(EPS);
+    /**
+     * The fifth root of ε_machine: the step that balances Richardson's O(h⁴) truncation and
+     * roundoff. Used end to end, where the loss of a whole graph carries far more roundoff than
+     * one op's output (on the seed network, ∛ε steps leave 7.5e-9 of noise, ε^(1/5) steps 1e-10).
+     */
+    static final double FIFTH_ROOT_EPS = Math.pow(EPS, 0.2);
+    /** How many times a step that meets NaN or infinity is shrunk (by 16) before giving up. */
+    static final int DOMAIN_RETRIES = 3;
     /** How much the decisions trust the error estimates: the estimate times this is allowed. */
     static final double SAFETY = 10;
 
@@ -35,6 +47,7 @@ final class Probe {
     private final double[] u;
     private final double[] y0;
     private final Settings settings;
+    private final double relativeStep;
 
     /** The numeric derivative of the last probe. */
     double numeric;
@@ -50,15 +63,19 @@ final class Probe {
         this.u = subject.u;
         this.y0 = subject.output.data();
         this.settings = settings;
+        this.relativeStep = subject.endToEnd ? FIFTH_ROOT_EPS : CBRT_EPS;
     }
 
     /**
-     * The default step for an entry of magnitude |x|: a power of two near {@code ∛ε·max(1,|x|)},
-     * so that {@code x ± h} and {@code x ± h/2} are exact in nearly every case.
+     * The default step for an entry of magnitude |x|: the power of two at or below
+     * {@code relative·max(1,|x|)}, so that {@code x ± h} and {@code x ± h/2} are exact in nearly
+     * every case.
+     *
+     * @param relative {@link #CBRT_EPS} for one op, {@link #FIFTH_ROOT_EPS} end to end
      */
-    static double defaultStep(double x) {
-        double h = CBRT_EPS * Math.max(1.0, Math.abs(x));
-        return Double.isFinite(h) ? Math.scalb(1.0, Math.getExponent(h)) : CBRT_EPS;
+    static double defaultStep(double x, double relative) {
+        double h = relative * Math.max(1.0, Math.abs(x));
+        return Double.isFinite(h) ? Math.scalb(1.0, Math.getExponent(h)) : relative;
     }
 
     /**
@@ -82,30 +99,38 @@ final class Probe {
             seedCombine(yp, ym, eps);
             return;
         }
-        double h = Double.isNaN(settings.step()) ? defaultStep(x0) : settings.step();
-        double h2 = h / 2;
-        // The steps actually taken: (x0 + h) − x0 is exact, so x0 + p1 is the perturbed value.
-        double p1 = (x0 + h) - x0;
-        double m1 = x0 - (x0 - h);
-        double p2 = (x0 + h2) - x0;
-        double m2 = x0 - (x0 - h2);
-        double[] yp1;
-        double[] ym1;
-        double[] yp2;
-        double[] ym2;
-        try {
-            d[j] = x0 + p1;
-            yp1 = ev.evaluate(i).data();
-            d[j] = x0 - m1;
-            ym1 = ev.evaluate(i).data();
-            d[j] = x0 + p2;
-            yp2 = ev.evaluate(i).data();
-            d[j] = x0 - m2;
-            ym2 = ev.evaluate(i).data();
-        } finally {
-            d[j] = x0;
+        boolean fixed = !Double.isNaN(settings.step());
+        double h = fixed ? settings.step() : defaultStep(x0, relativeStep);
+        for (int attempt = 0; ; attempt++) {
+            double h2 = h / 2;
+            // The steps actually taken: (x0 + h) − x0 is exact, so x0 + p1 is the perturbed value.
+            double p1 = (x0 + h) - x0;
+            double m1 = x0 - (x0 - h);
+            double p2 = (x0 + h2) - x0;
+            double m2 = x0 - (x0 - h2);
+            double[] yp1;
+            double[] ym1;
+            double[] yp2;
+            double[] ym2;
+            try {
+                d[j] = x0 + p1;
+                yp1 = ev.evaluate(i).data();
+                d[j] = x0 - m1;
+                ym1 = ev.evaluate(i).data();
+                d[j] = x0 + p2;
+                yp2 = ev.evaluate(i).data();
+                d[j] = x0 - m2;
+                ym2 = ev.evaluate(i).data();
+            } finally {
+                d[j] = x0;
+            }
+            combine(yp1, ym1, yp2, ym2, p1 + m1, p2 + m2, 0);
+            // A step that leaves f's domain (log near 0) is retried smaller before NON_FINITE.
+            if (status != NON_FINITE || fixed || attempt == DOMAIN_RETRIES) {
+                return;
+            }
+            h /= 16;
         }
-        combine(yp1, ym1, yp2, ym2, p1 + m1, p2 + m2, 0);
     }
 
     /**
@@ -138,25 +163,32 @@ final class Probe {
             seedCombine(yp, ym, eps);
             return;
         }
-        double h = Double.isNaN(settings.step()) ? defaultStep(scale) : settings.step();
-        double[] yp1;
-        double[] ym1;
-        double[] yp2;
-        double[] ym2;
-        try {
-            shift(d, x0, v, h);
-            yp1 = ev.evaluate(i).data();
-            shift(d, x0, v, -h);
-            ym1 = ev.evaluate(i).data();
-            shift(d, x0, v, h / 2);
-            yp2 = ev.evaluate(i).data();
-            shift(d, x0, v, -h / 2);
-            ym2 = ev.evaluate(i).data();
-        } finally {
-            System.arraycopy(x0, 0, d, 0, d.length);
+        boolean fixed = !Double.isNaN(settings.step());
+        double h = fixed ? settings.step() : defaultStep(scale, relativeStep);
+        for (int attempt = 0; ; attempt++) {
+            double[] yp1;
+            double[] ym1;
+            double[] yp2;
+            double[] ym2;
+            try {
+                shift(d, x0, v, h);
+                yp1 = ev.evaluate(i).data();
+                shift(d, x0, v, -h);
+                ym1 = ev.evaluate(i).data();
+                shift(d, x0, v, h / 2);
+                yp2 = ev.evaluate(i).data();
+                shift(d, x0, v, -h / 2);
+                ym2 = ev.evaluate(i).data();
+            } finally {
+                System.arraycopy(x0, 0, d, 0, d.length);
+            }
+            // x + t·v is rounded entry by entry: up to ε·|xₖ| per entry, worth ε·Σ|xₖ·gₖ| in φ.
+            combine(yp1, ym1, yp2, ym2, 2 * h, h, EPS * repr);
+            if (status != NON_FINITE || fixed || attempt == DOMAIN_RETRIES) {
+                return;
+            }
+            h /= 16;
         }
-        // x + t·v is rounded entry by entry: up to ε·|xₖ| per entry, worth ε·Σ|xₖ·gₖ| in φ.
-        combine(yp1, ym1, yp2, ym2, 2 * h, h, EPS * repr);
     }
 
     private static void shift(double[] d, double[] x0, double[] v, double t) {
@@ -199,8 +231,10 @@ final class Probe {
         double o1 = 0;
         double o2 = 0;
         double magnitude = 0;
+        double largestTerm = 0;
         boolean finite = true;
         for (int k = 0; k < u.length; k++) {
+            largestTerm = Math.max(largestTerm, Math.abs(u[k] * y0[k]));
             double a = yp1[k];
             double b = ym1[k];
             double c = yp2[k];
@@ -238,7 +272,9 @@ final class Probe {
         numeric = (d2 - r * d1) / (1 - r);
         numericOnes = (o2 / w2 - r * (o1 / w1)) / (1 - r);
         double truncation = Math.abs(d2 - d1) * r / (1 - r);
-        double roundoff = (4 * EPS * magnitude + reprNoise) / (w2 / 2);
+        // An output that did not change at all may still depend on the entry, below its own
+        // resolution (tanh saturated at 1): one ulp of the largest term bounds what is invisible.
+        double roundoff = (4 * EPS * magnitude + EPS * largestTerm + reprNoise) / (w2 / 2);
         error = truncation + roundoff;
         // One-sided gaps per unit step: s/(w/2) ≈ (w/2)·f'' for smooth f, so gap2 ≈ (w2/w1)·gap1.
         double g1 = s1 / (w1 / 2);

@@ -57,7 +57,7 @@ record Settings(boolean seedMode, double step, double tolerance, long seed, int 
         if (!Double.isNaN(step)) {
             return String.format(Locale.ROOT, "h=%.3e and h/2 (Richardson)", step);
         }
-        return "h≈∛ε·max(1,|x|) (power of 2) and h/2 (Richardson)";
+        return "h≈∛ε·max(1,|x|) per node, ε^(1/5)·max(1,|x|) end to end (powers of 2), and h/2 (Richardson)";
     }
 
     /** @return what each input's check covers, for reports */

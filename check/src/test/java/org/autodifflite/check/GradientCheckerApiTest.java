@@ -45,6 +45,18 @@ class GradientCheckerApiTest {
     }
 
     @Test
+    void graphAssertionPassesTheCorrectSeedNetworkAndNamesTheBuggyNodes() {
+        SeedNetwork ok = SeedNetwork.correct();
+        GradientAssertions.assertGradientsCorrect(GradientChecker.defaults(), ok.graph, ok.loss);
+        SeedNetwork buggy = SeedNetwork.buggy();
+        assertThatThrownBy(() -> GradientAssertions.assertGradientsCorrect(GradientChecker.defaults(),
+                buggy.graph, buggy.loss))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("layer1.b FAIL, layer2.W FAIL")
+                .hasMessageContaining("analytic = 4.00 × numeric");
+    }
+
+    @Test
     void assertionCarriesTheRenderedReport() {
         GradientAssertions.assertGradientsCorrect(TestOps.SIN, Tensor.randn(3, 3, 7));
         Op broken = TestOps.scaled(TestOps.SIN, 0, 2.0);

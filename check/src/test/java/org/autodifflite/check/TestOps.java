@@ -205,6 +205,87 @@ final class TestOps {
         }
     };
 
+    /** Element-wise sum of two same-shaped tensors. */
+    static final Op ADD = new Op() {
+        @Override
+        public String name() {
+            return "Add";
+        }
+
+        @Override
+        public int arity() {
+            return 2;
+        }
+
+        @Override
+        public Tensor forward(Tensor... in) {
+            Op.requireInputs(this, in);
+            Tensor.requireSameShape(name(), in[0], in[1]);
+            return in[0].add(in[1]);
+        }
+
+        @Override
+        public Tensor[] backward(Tensor[] in, Tensor out, Tensor g) {
+            return new Tensor[] {g.copy(), g.copy()};
+        }
+    };
+
+    /** Sum of all entries, to a 1×1 scalar. */
+    static final Op SUM = new Op() {
+        @Override
+        public String name() {
+            return "Sum";
+        }
+
+        @Override
+        public int arity() {
+            return 1;
+        }
+
+        @Override
+        public Tensor forward(Tensor... in) {
+            Op.requireInputs(this, in);
+            return Tensor.scalar(in[0].sum());
+        }
+
+        @Override
+        public Tensor[] backward(Tensor[] in, Tensor out, Tensor g) {
+            return new Tensor[] {Tensor.filled(in[0].rows(), in[0].cols(), g.item())};
+        }
+    };
+
+    /** An op with a custom forward and backward, for purpose-built broken ops. */
+    static Op custom(String name, java.util.function.Function<Tensor, Tensor> forward,
+            java.util.function.BiFunction<Tensor, Tensor, Tensor> backward) {
+        return new Op() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public int arity() {
+                return 1;
+            }
+
+            @Override
+            public String inputName(int index) {
+                return "x";
+            }
+
+            @Override
+            public Tensor forward(Tensor... in) {
+                Op.requireInputs(this, in);
+                return forward.apply(in[0]);
+            }
+
+            @Override
+            public Tensor[] backward(Tensor[] in, Tensor out, Tensor g) {
+                return new Tensor[] {backward.apply(in[0], g)};
+            }
+        };
+    }
+
     /** Wraps a correct op; its backward maps the gradient of one input through {@code broken}. */
     static Op breaking(Op op, int input, java.util.function.BiFunction<Tensor, Tensor, Tensor> broken) {
         return new Op() {
