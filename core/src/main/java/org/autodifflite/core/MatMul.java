@@ -302,8 +302,14 @@ final class MatMul {
         }
     }
 
-    /** Per-thread buffers, grown as needed and reused, so large products do not allocate. */
+    /**
+     * Per-thread buffers, grown as needed and reused, so products do not allocate; a buffer
+     * larger than {@link #RETAIN_LIMIT} doubles is handed out fresh and not kept, so one huge
+     * product does not pin its packed copy to a thread for good.
+     */
     private static final class Scratch {
+        static final int RETAIN_LIMIT = 1 << 21;
+
         private double[] a = new double[0];
         private double[] b = new double[0];
         private double[] t = new double[0];
@@ -311,6 +317,9 @@ final class MatMul {
 
         double[] packedA(int size) {
             if (a.length < size) {
+                if (size > RETAIN_LIMIT) {
+                    return new double[size];
+                }
                 a = new double[size];
             }
             return a;
@@ -318,6 +327,9 @@ final class MatMul {
 
         double[] packedB(int size) {
             if (b.length < size) {
+                if (size > RETAIN_LIMIT) {
+                    return new double[size];
+                }
                 b = new double[size];
             }
             return b;
