@@ -319,11 +319,15 @@ public final class GradientChecker {
     }
 
     private static CheckReport log(CheckReport report) {
+        // The summary is formatted only if someone reads it: on a small net it costs as much as
+        // checking several parameters.
         if (LOG.isInfoEnabled()) {
-            LOG.info(report.summary()); // built only when it is logged
+            LOG.info(report.summary());
         }
-        for (InputResult f : report.failures()) {
-            LOG.warn("{}", f);
+        if (LOG.isWarnEnabled()) {
+            for (InputResult f : report.failures()) {
+                LOG.warn("{}", f);
+            }
         }
         return report;
     }

@@ -46,6 +46,12 @@ final class VectorKernel implements MatMulKernel {
         return "vector-" + S.vectorBitSize();
     }
 
+    /** Four broadcast streams keep up with the FMAs; copying A would double its memory traffic. */
+    @Override
+    public boolean readsAInPlace() {
+        return true;
+    }
+
     @Override
     public int width() {
         return W;

@@ -142,30 +142,48 @@ final class MatMul {
         packB(b, brs, bcs, bp, k, m, w);
         int blocks = (n + MatMulKernel.ROWS - 1) / MatMulKernel.ROWS;
         if (threads > 1 && macs >= PARALLEL_MIN_MACS && blocks > 1) {
-            pool(threads).run(blk -> {
-                Scratch s = SCRATCH.get();
-                rowBlock(kernel, s, a, ars, acs, bp, out, blk, n, k, m);
+            pool(threads).run(new RowPool.BlockTask() {
+                @Override
+                public void direct(int blk) {
+                    rowBlock(kernel, SCRATCH.get(), a, ars, acs, bp, out, blk * MatMulKernel.ROWS, blk, n, k, m);
+                }
+
+                @Override
+                public void aside(int blk) {
+                    Scratch s = SCRATCH.get();
+                    rowBlock(kernel, s, a, ars, acs, bp, s.rowsOut(MatMulKernel.ROWS * m), 0, blk, n, k, m);
+                }
+
+                @Override
+                public void commit(int blk) {
+                    int i0 = blk * MatMulKernel.ROWS;
+                    System.arraycopy(SCRATCH.get().rowsOut(0), 0, out, i0 * m, Math.min(MatMulKernel.ROWS, n - i0) * m);
+                }
             }, blocks);
         } else {
             for (int blk = 0; blk < blocks; blk++) {
-                rowBlock(kernel, mine, a, ars, acs, bp, out, blk, n, k, m);
+                rowBlock(kernel, mine, a, ars, acs, bp, out, blk * MatMulKernel.ROWS, blk, n, k, m);
             }
         }
     }
 
+    /**
+     * Computes row block {@code blk} of the product into rows {@code outRow …} of {@code out}
+     * (the output itself, or a worker's private buffer with {@code outRow = 0}).
+     */
     private static void rowBlock(MatMulKernel kernel, Scratch s, double[] a, int ars, int acs, double[] bp,
-            double[] out, int blk, int n, int k, int m) {
+            double[] out, int outRow, int blk, int n, int k, int m) {
         double[] tile = s.tile(MatMulKernel.ROWS * 3 * kernel.width());
         int i0 = blk * MatMulKernel.ROWS;
         int rows = Math.min(MatMulKernel.ROWS, n - i0);
-        if (rows == MatMulKernel.ROWS) {
+        if (rows == MatMulKernel.ROWS && kernel.readsAInPlace()) {
             // A whole block is read where it lies: copying A would cost as much memory traffic
             // as the kernel's own reads of it.
-            kernel.rowBlock(a, i0 * ars, ars, acs, bp, k, m, out, i0, rows, tile);
+            kernel.rowBlock(a, i0 * ars, ars, acs, bp, k, m, out, outRow, rows, tile);
         } else {
             double[] ap = s.packedA(MatMulKernel.ROWS * k);
             packA(a, ars, acs, ap, i0, rows, k);
-            kernel.rowBlock(ap, 0, 1, MatMulKernel.ROWS, bp, k, m, out, i0, rows, tile);
+            kernel.rowBlock(ap, 0, 1, MatMulKernel.ROWS, bp, k, m, out, outRow, rows, tile);
         }
     }
 
@@ -295,7 +313,7 @@ final class MatMul {
         double[] tile = new double[MatMulKernel.ROWS * 3 * w];
         for (int i0 = 0; i0 < n; i0 += MatMulKernel.ROWS) {
             int rows = Math.min(MatMulKernel.ROWS, n - i0);
-            if (rows == MatMulKernel.ROWS) {
+            if (rows == MatMulKernel.ROWS && k.readsAInPlace()) {
                 k.rowBlock(a, i0 * kk, kk, 1, bp, kk, m, got, i0, rows, tile);
             } else {
                 packA(a, kk, 1, ap, i0, rows, kk);
@@ -319,14 +337,24 @@ final class MatMul {
         }
     }
 
-    /** Per-thread buffers, grown as needed and reused, so large products do not allocate. */
+    /**
+     * Per-thread buffers, grown as needed and reused, so products do not allocate; a buffer
+     * larger than {@link #RETAIN_LIMIT} doubles is handed out fresh and not kept, so one huge
+     * product does not pin its packed copy to a thread for good.
+     */
     private static final class Scratch {
+        static final int RETAIN_LIMIT = 1 << 21;
+
         private double[] a = new double[0];
         private double[] b = new double[0];
         private double[] t = new double[0];
+        private double[] rows = new double[0];
 
         double[] packedA(int size) {
             if (a.length < size) {
+                if (size > RETAIN_LIMIT) {
+                    return new double[size];
+                }
                 a = new double[size];
             }
             return a;
@@ -334,9 +362,20 @@ final class MatMul {
 
         double[] packedB(int size) {
             if (b.length < size) {
+                if (size > RETAIN_LIMIT) {
+                    return new double[size];
+                }
                 b = new double[size];
             }
             return b;
+        }
+
+        /** A worker's private copy of one row block of the output (size 0: the current one). */
+        double[] rowsOut(int size) {
+            if (rows.length < size) {
+                rows = new double[size];
+            }
+            return rows;
         }
 
         double[] tile(int size) {

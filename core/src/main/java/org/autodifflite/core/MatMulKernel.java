@@ -23,6 +23,12 @@ interface MatMulKernel {
     /** @return a short name for logs and benchmarks, for example {@code "vector-256"} */
     String name();
 
+    /**
+     * @return whether whole row blocks should be read where they lie in {@code A} (true) or
+     *     copied into a contiguous buffer first (false)
+     */
+    boolean readsAInPlace();
+
     /** @return the width {@code w} of one packed panel of {@code B}, in columns */
     int width();
 

@@ -1,6 +1,7 @@
 package org.autodifflite.core;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -14,28 +15,47 @@ import java.util.concurrent.locks.LockSupport;
  * training loop or a checker that multiplies back to back finds it awake) and parks only after
  * {@link #SPIN_NANOS} of idleness.
  *
- * <p>Blocks are claimed one at a time from a shared counter rather than split in fixed ranges:
- * on a machine shared with other processes a worker may lose its core, and then the caller
- * simply takes the remaining blocks. Which thread computes a block never changes its values —
- * every output entry is the same chain of operations — so results are identical bit for bit
- * with one thread or many, and with several callers at once (each caller finishes its own job
- * whether or not a worker joins it). A caller that finds another caller already in the pool
- * does its blocks alone: several threads multiplying at once (a multi-threaded checker) keep the
- * cores busy without help.
+ * <p>Blocks are claimed one at a time from a shared counter. On a machine shared with other
+ * processes a worker may lose its core in the middle of a block, so a worker computes its block
+ * into a private buffer and copies it into the output only if the caller has not taken the block
+ * over: when the caller runs out of blocks it waits about two block-times for the workers, then
+ * computes the blocks they still hold itself. Which thread computes a block never changes its
+ * values — every output entry is the same chain of operations — so results are identical bit for
+ * bit with one thread or many.
+ *
+ * <p>A caller that finds another caller already in the pool does its blocks alone: several
+ * threads multiplying at once (a multi-threaded checker) keep the cores busy without help.
  */
 final class RowPool {
 
     /** How long an idle worker spins before parking. */
     static final long SPIN_NANOS = 50_000;
 
-    /** Work on one row block. */
+    /** The least the caller waits for a block a worker holds before computing it itself. */
+    static final long MIN_GRACE_NANOS = 20_000;
+
+    /** The three ways a block gets computed. */
     interface BlockTask {
         /**
-         * Processes one row block.
+         * Computes a block straight into the output (the caller's way).
          *
          * @param block the block's index
          */
-        void run(int block);
+        void direct(int block);
+
+        /**
+         * Computes a block into the calling thread's private buffer (a worker's way).
+         *
+         * @param block the block's index
+         */
+        void aside(int block);
+
+        /**
+         * Copies the block this thread last computed {@link #aside} into the output.
+         *
+         * @param block the block's index
+         */
+        void commit(int block);
     }
 
     private final Thread[] workers;
@@ -63,20 +83,17 @@ final class RowPool {
     }
 
     /**
-     * Runs {@code task} on blocks {@code 0 … blocks−1}, shared with the workers; returns when
-     * every block is done.
+     * Computes blocks {@code 0 … blocks−1}, shared with the workers; returns when every block is
+     * in the output.
      *
-     * @param task the work on one block
+     * @param task how to compute a block
      * @param blocks the number of blocks
-     * @throws RuntimeException or Error, the first a block threw, after every block is done
      */
     void run(BlockTask task, int blocks) {
         if (callers.incrementAndGet() > 1) {
-            // Several threads already multiply at once (a multi-threaded checker): the cores are
-            // busy, and sharing the workers would only oversubscribe them.
             try {
                 for (int b = 0; b < blocks; b++) {
-                    task.run(b);
+                    task.direct(b);
                 }
             } finally {
                 callers.decrementAndGet();
@@ -84,37 +101,17 @@ final class RowPool {
             return;
         }
         try {
-            share(task, blocks);
+            Job job = new Job(task, blocks);
+            current.set(job);
+            if (parked.get() > 0) {
+                for (Thread w : workers) {
+                    LockSupport.unpark(w);
+                }
+            }
+            job.lead();
+            current.compareAndSet(job, null);
         } finally {
             callers.decrementAndGet();
-        }
-    }
-
-    private void share(BlockTask task, int blocks) {
-        Job job = new Job(task, blocks);
-        current.set(job);
-        if (parked.get() > 0) {
-            for (Thread w : workers) {
-                LockSupport.unpark(w);
-            }
-        }
-        job.participate();
-        long spins = 0;
-        while (job.pending.get() != 0) {
-            if (++spins < 1 << 16) {
-                Thread.onSpinWait();
-            } else {
-                // A worker holding a block lost its core (the machine is shared): let it run.
-                Thread.yield();
-            }
-        }
-        current.compareAndSet(job, null);
-        Throwable t = job.failure;
-        if (t instanceof RuntimeException) {
-            throw (RuntimeException) t;
-        }
-        if (t instanceof Error) {
-            throw (Error) t;
         }
     }
 
@@ -139,35 +136,83 @@ final class RowPool {
                 deadline = System.nanoTime() + SPIN_NANOS;
             }
             last = j;
-            j.participate();
+            j.help();
         }
     }
 
-    /** One product's blocks, claimed one at a time by whichever threads join. */
+    /** One product's blocks and who holds each. */
     private static final class Job {
+        /** Claimed from the counter by a worker that has not yet marked it. */
+        private static final int FREE = 0;
+        private static final int WORKER = 1;
+        private static final int COMMITTING = 2;
+        private static final int DONE = 3;
+        private static final int CALLER = 4;
+
         private final BlockTask task;
         private final int blocks;
         private final AtomicInteger next = new AtomicInteger();
-        private final AtomicInteger pending;
-        private volatile Throwable failure;
+        private final AtomicIntegerArray state;
 
         Job(BlockTask task, int blocks) {
             this.task = task;
             this.blocks = blocks;
-            this.pending = new AtomicInteger(blocks);
+            this.state = new AtomicIntegerArray(blocks);
         }
 
-        void participate() {
+        /** A worker's part: claim, compute aside, commit unless the caller took the block over. */
+        void help() {
             int b;
             while ((b = next.getAndIncrement()) < blocks) {
+                if (!state.compareAndSet(b, FREE, WORKER)) {
+                    continue;
+                }
                 try {
-                    task.run(b);
+                    task.aside(b);
                 } catch (RuntimeException | Error e) {
-                    if (failure == null) {
-                        failure = e;
+                    continue; // left as WORKER: the caller computes it and meets the error itself
+                }
+                if (state.compareAndSet(b, WORKER, COMMITTING)) {
+                    try {
+                        task.commit(b);
+                    } finally {
+                        state.set(b, DONE);
                     }
-                } finally {
-                    pending.decrementAndGet();
+                }
+            }
+        }
+
+        /** The caller's part: claim and compute; then finish or take over the workers' blocks. */
+        void lead() {
+            long blockNanos = 0;
+            int b;
+            while ((b = next.getAndIncrement()) < blocks) {
+                state.set(b, CALLER);
+                long t = System.nanoTime();
+                task.direct(b);
+                blockNanos = Math.max(blockNanos, System.nanoTime() - t);
+            }
+            long deadline = System.nanoTime() + Math.max(MIN_GRACE_NANOS, 2 * blockNanos);
+            for (b = 0; b < blocks; b++) {
+                long spins = 0;
+                while (true) {
+                    int s = state.get(b);
+                    if (s == DONE || s == CALLER) {
+                        break;
+                    }
+                    if (s != COMMITTING && System.nanoTime() > deadline) {
+                        // The worker holding it is slow (it lost its core): compute it here.
+                        if (state.compareAndSet(b, s, CALLER)) {
+                            task.direct(b);
+                            break;
+                        }
+                        continue;
+                    }
+                    if (++spins < 1 << 14) {
+                        Thread.onSpinWait();
+                    } else {
+                        Thread.yield();
+                    }
                 }
             }
         }

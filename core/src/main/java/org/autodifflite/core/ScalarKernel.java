@@ -14,6 +14,12 @@ final class ScalarKernel implements MatMulKernel {
         return "scalar";
     }
 
+    /** Scalar loads from four rows far apart cost more than one contiguous strip: packs. */
+    @Override
+    public boolean readsAInPlace() {
+        return false;
+    }
+
     @Override
     public int width() {
         return W;

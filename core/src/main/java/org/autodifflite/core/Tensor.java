@@ -448,6 +448,18 @@ public final class Tensor {
     }
 
     /**
+     * Which matrix kernel this JVM uses, for logs and bug reports: {@code "vector-512, 2
+     * threads"} when {@code jdk.incubator.vector} is present (run with {@code --add-modules
+     * jdk.incubator.vector}), {@code "scalar, …"} otherwise. Chosen once, when the first
+     * product is taken; results never depend on the thread count.
+     *
+     * @return the kernel's name and the number of threads large products are split between
+     */
+    public static String matmulKernel() {
+        return MatMul.DEFAULT.name() + ", " + MatMul.THREADS + (MatMul.THREADS == 1 ? " thread" : " threads");
+    }
+
+    /**
      * Matrix product {@code thisᵀ · other} without forming the transpose: the gradient of a
      * weight's input, {@code Wᵀ·dZ}, in one pass.
      *

@@ -33,7 +33,9 @@ class MatMulTest {
                 Arguments.of(5, 4, 3), Arguments.of(1, 64, 32), Arguments.of(3, 5, 1),
                 Arguments.of(17, 33, 9), Arguments.of(4, 300, 24), Arguments.of(33, 65, 47),
                 Arguments.of(2, 1000, 3), Arguments.of(64, 128, 32), Arguments.of(9, 257, 23),
-                Arguments.of(128, 32, 784), Arguments.of(131, 29, 61), Arguments.of(6, 0, 4));
+                Arguments.of(128, 32, 784), Arguments.of(131, 29, 61), Arguments.of(6, 0, 4),
+                // packed B above the buffer-retention limit: a fresh buffer, not the kept one
+                Arguments.of(5, 2100, 1001));
     }
 
     /** The reference: plain sums, and the sum of absolute products that bounds rounding. */
@@ -188,10 +190,13 @@ class MatMulTest {
             assertThat(MatMul.VECTOR).isNotNull();
             assertThat(MatMul.DEFAULT).isSameAs(MatMul.VECTOR);
             assertThat(MatMul.DEFAULT.name()).startsWith("vector-");
+            assertThat(Tensor.matmulKernel()).startsWith("vector-");
         } else {
             assertThat(MatMul.VECTOR).isNull();
             assertThat(MatMul.DEFAULT).isSameAs(MatMul.SCALAR);
+            assertThat(Tensor.matmulKernel()).startsWith("scalar, ");
         }
+        assertThat(Tensor.matmulKernel()).endsWith(MatMul.THREADS + (MatMul.THREADS == 1 ? " thread" : " threads"));
     }
 
     @Test
