@@ -31,6 +31,8 @@ final class GraphSubject extends Subject {
     /** Per node: its op overrides {@link Op#forwardInto} / {@link Op#forwardEntriesInto}. */
     private final boolean[] fast;
     private final boolean[] incremental;
+    /** Per node: the cached value equals what {@link Op#forwardInto} gives at the clean inputs. */
+    private final boolean[] cleanOk;
     private final int[][] inputIndex;
     private final Tensor[] base;
 
@@ -63,6 +65,7 @@ final class GraphSubject extends Subject {
         ops = new Op[nodes.size()];
         fast = new boolean[nodes.size()];
         incremental = new boolean[nodes.size()];
+        cleanOk = new boolean[nodes.size()];
         for (Node n : nodes) {
             Op op = n.op();
             if (op != null && n.index() <= lossIndex) {
@@ -187,7 +190,11 @@ final class GraphSubject extends Subject {
                     }
                     OpOutput o = outs[k];
                     if (o == null) {
-                        o = new OpOutput(ops[k], base[k], incremental[k]);
+                        long inputSize = 0;
+                        for (Tensor t : a) {
+                            inputSize += t.size();
+                        }
+                        o = new OpOutput(ops[k], base[k], incremental[k], cleanOk[k] ? base[k] : null, inputSize);
                         outs[k] = o;
                     }
                     // Only a node that takes the parameter itself sees just [from, to) changed.
@@ -220,6 +227,8 @@ final class GraphSubject extends Subject {
             if (fast[k]) {
                 vals[k] = Tensor.zerosLike(base[k]);
                 n.op().forwardInto(vals[k], a);
+                // The cached value is the node's clean output only if forwardInto reproduces it.
+                cleanOk[k] = vals[k].equals(base[k]);
             } else {
                 vals[k] = n.op().forward(a);
             }

@@ -21,6 +21,14 @@ final class OpOutput {
 
     private final Op op;
     private final Tensor out;
+    /** The op's output at the clean inputs, or null if not known. */
+    private final Tensor clean;
+    /**
+     * Whether to undo the previous perturbation by copying {@link #clean} rather than by an
+     * incremental update: when the output is small next to the inputs (a layer's output next
+     * to its weights), copying it costs far less than recomputing what an input entry touches.
+     */
+    private final boolean restoreByCopy;
     private boolean incremental;
     /** The input and entries in which the inputs of the last evaluation may differ from the clean ones. */
     private int lastInput = UNKNOWN;
@@ -31,11 +39,16 @@ final class OpOutput {
      * @param op the op
      * @param like a tensor shaped like the op's output
      * @param incremental whether the op overrides {@link Op#forwardEntriesInto}
+     * @param clean the op's output at the clean inputs, bit for bit as {@link Op#forwardInto}
+     *     gives it, or null if not known
+     * @param inputSize the total number of input entries (to choose how to undo a perturbation)
      */
-    OpOutput(Op op, Tensor like, boolean incremental) {
+    OpOutput(Op op, Tensor like, boolean incremental, Tensor clean, long inputSize) {
         this.op = op;
         this.out = Tensor.zerosLike(like);
         this.incremental = incremental;
+        this.clean = clean;
+        this.restoreByCopy = clean != null && out.size() * 8L < inputSize;
     }
 
     /**
@@ -55,7 +68,13 @@ final class OpOutput {
             // (lastInput, [lastFrom, lastTo)): redo those entries' outputs from the current
             // inputs, then this range's.
             boolean same = lastInput == input && lastFrom == from && lastTo == to;
-            boolean ok = same || op.forwardEntriesInto(out, lastInput, lastFrom, lastTo, args);
+            boolean ok = same;
+            if (!same && restoreByCopy) {
+                out.copyFrom(clean); // the output at the clean inputs: now only [from, to) differ
+                ok = true;
+            } else if (!same) {
+                ok = op.forwardEntriesInto(out, lastInput, lastFrom, lastTo, args);
+            }
             if (ok && op.forwardEntriesInto(out, input, from, to, args)) {
                 lastInput = input;
                 lastFrom = from;

@@ -54,8 +54,13 @@ final class OpSubject extends Subject {
             // Allocation-free: one reusable output buffer per slot, updated incrementally
             // when the op allows it.
             OpOutput[] slots = new OpOutput[SLOTS];
+            long inputSize = 0;
+            for (Tensor w : work) {
+                inputSize += w.size();
+            }
             for (int k = 0; k < SLOTS; k++) {
-                slots[k] = new OpOutput(op, output, incremental);
+                // The output was checked equal to forwardInto's: it is the clean output.
+                slots[k] = new OpOutput(op, output, incremental, output, inputSize);
             }
             return new Evaluator() {
                 @Override
