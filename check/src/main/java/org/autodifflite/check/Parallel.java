@@ -16,6 +16,17 @@ import java.util.function.ObjIntConsumer;
  */
 final class Parallel implements AutoCloseable {
 
+    /**
+     * Worker threads shared by every check: starting threads for each {@code checkOp} call cost
+     * more than a small op's whole check. Idle workers end after a minute; a caller never waits
+     * for another caller's tasks, since the pool starts a thread whenever none is idle.
+     */
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "gradient-check");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final int threads;
     private final ExecutorService pool;
 
@@ -26,11 +37,7 @@ final class Parallel implements AutoCloseable {
 
     Parallel(int threads) {
         this.threads = threads;
-        this.pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "gradient-check");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.pool = threads > 1 ? POOL : null;
     }
 
     /**
@@ -90,10 +97,8 @@ final class Parallel implements AutoCloseable {
         }
     }
 
+    /** Nothing to release: the workers are shared (kept for try-with-resources at the call sites). */
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
     }
 }
