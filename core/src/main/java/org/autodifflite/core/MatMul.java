@@ -251,18 +251,22 @@ final class MatMul {
             int j0 = q * w;
             int cols = Math.min(w, m - j0);
             int base = q * k * w;
-            for (int p = 0; p < k; p++) {
-                int dst = base + p * w;
-                int src = p * brs + j0 * bcs;
-                if (bcs == 1) {
-                    System.arraycopy(b, src, bp, dst, cols);
-                } else {
-                    for (int c = 0; c < cols; c++) {
-                        bp[dst + c] = b[src + c * bcs];
+            if (bcs == 1) {
+                for (int p = 0; p < k; p++) {
+                    System.arraycopy(b, p * brs + j0, bp, base + p * w, cols);
+                }
+            } else {
+                // B is stored transposed: walk each of its columns, contiguous in memory.
+                for (int c = 0; c < cols; c++) {
+                    int src = (j0 + c) * bcs;
+                    for (int p = 0; p < k; p++) {
+                        bp[base + p * w + c] = b[src + p * brs];
                     }
                 }
-                for (int c = cols; c < w; c++) {
-                    bp[dst + c] = 0;
+            }
+            for (int c = cols; c < w; c++) {
+                for (int p = 0; p < k; p++) {
+                    bp[base + p * w + c] = 0;
                 }
             }
         }

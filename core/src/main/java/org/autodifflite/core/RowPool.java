@@ -24,12 +24,20 @@ import java.util.concurrent.locks.LockSupport;
  * bit with one thread or many.
  *
  * <p>A caller that finds another caller already in the pool does its blocks alone: several
- * threads multiplying at once (a multi-threaded checker) keep the cores busy without help.
+ * threads multiplying at once (a multi-threaded checker) keep the cores busy without help. And
+ * when the workers compute few blocks (other processes hold the cores), the pool is bypassed for
+ * the next {@link #ALONE_JOBS} jobs before it is tried again.
  */
 final class RowPool {
 
     /** How long an idle worker spins before parking. */
     static final long SPIN_NANOS = 50_000;
+
+    /** Below this moving share of blocks computed by workers, the pool is not worth using. */
+    static final double LOW_SHARE = 0.15;
+
+    /** How many jobs a caller then runs alone before trying the workers again. */
+    static final int ALONE_JOBS = 64;
 
     /** The least the caller waits for a block a worker holds before computing it itself. */
     static final long MIN_GRACE_NANOS = 20_000;
@@ -62,6 +70,10 @@ final class RowPool {
     private final AtomicReference<Job> current = new AtomicReference<>();
     private final AtomicInteger parked = new AtomicInteger();
     private final AtomicInteger callers = new AtomicInteger();
+    /** Moving average of the blocks the workers computed; touched only by the one caller inside. */
+    private double workerShare = 0.5;
+    /** Jobs left to run alone after the workers were found not to help. */
+    private int alone;
 
     /**
      * Starts {@code threads − 1} daemon workers (the caller is the remaining thread).
@@ -101,6 +113,13 @@ final class RowPool {
             return;
         }
         try {
+            if (alone > 0) {
+                alone--;
+                for (int b = 0; b < blocks; b++) {
+                    task.direct(b);
+                }
+                return;
+            }
             Job job = new Job(task, blocks);
             current.set(job);
             if (parked.get() > 0) {
@@ -108,8 +127,15 @@ final class RowPool {
                     LockSupport.unpark(w);
                 }
             }
-            job.lead();
+            int mine = job.lead();
             current.compareAndSet(job, null);
+            // When the other cores are busy with other work, the workers get little done and
+            // their spinning only slows the caller: then run alone for a while and try again.
+            workerShare = 0.75 * workerShare + 0.25 * (1.0 - (double) mine / blocks);
+            if (workerShare < LOW_SHARE) {
+                alone = ALONE_JOBS;
+                workerShare = 0.5;
+            }
         } finally {
             callers.decrementAndGet();
         }
@@ -182,12 +208,18 @@ final class RowPool {
             }
         }
 
-        /** The caller's part: claim and compute; then finish or take over the workers' blocks. */
-        void lead() {
+        /**
+         * The caller's part: claim and compute; then finish or take over the workers' blocks.
+         *
+         * @return how many blocks the caller computed
+         */
+        int lead() {
             long blockNanos = 0;
+            int mine = 0;
             int b;
             while ((b = next.getAndIncrement()) < blocks) {
                 state.set(b, CALLER);
+                mine++;
                 long t = System.nanoTime();
                 task.direct(b);
                 blockNanos = Math.max(blockNanos, System.nanoTime() - t);
@@ -204,6 +236,7 @@ final class RowPool {
                         // The worker holding it is slow (it lost its core): compute it here.
                         if (state.compareAndSet(b, s, CALLER)) {
                             task.direct(b);
+                            mine++;
                             break;
                         }
                         continue;
@@ -215,6 +248,7 @@ final class RowPool {
                     }
                 }
             }
+            return mine;
         }
     }
 }
