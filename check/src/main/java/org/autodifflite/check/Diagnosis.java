@@ -3,7 +3,6 @@ package org.autodifflite.check;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Describes in words what is wrong with a failed input, and how to fix it: a constant ratio
@@ -79,9 +78,9 @@ final class Diagnosis {
                 fix = "sign flip: analytic = −1.00 × numeric on " + entries(used)
                         + "; check the sign of the gradient for " + where;
             } else {
-                fix = String.format(Locale.ROOT, "analytic = %.2f × numeric on %s;"
-                        + " check the scale of the gradient for %s (a factor such as 1/m, 2 or a "
-                        + "repeated term)", r, entries(used), where);
+                fix = "analytic = " + Scientific.fixed(r, 2) + " × numeric on " + entries(used)
+                        + "; check the scale of the gradient for " + where + " (a factor such as 1/m, 2 or a "
+                        + "repeated term)";
             }
         } else if (e.complete && e.rows == e.cols && e.rows > 1 && transposed(e)) {
             fix = "transposed: analytic ≈ numericᵀ; check the order of the matmul operands and the"

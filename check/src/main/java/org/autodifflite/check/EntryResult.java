@@ -1,7 +1,5 @@
 package org.autodifflite.check;
 
-import java.util.Locale;
-
 /**
  * The check of one entry of one input: where it is, both gradients and the verdict.
  *
@@ -31,7 +29,8 @@ public record EntryResult(int row, int col, double analytic, double numeric, dou
     /** @return for example {@code (0, 2): analytic 1.200000e+00, numeric 6.000000e-01} */
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "(%d, %d): analytic %.6e, numeric %.6e", row, col,
-                analytic, numeric);
+        // The text of "(%d, %d): analytic %.6e, numeric %.6e", built without java.util.Formatter.
+        return "(" + row + ", " + col + "): analytic " + Scientific.format(analytic, 6) + ", numeric "
+                + Scientific.format(numeric, 6);
     }
 }

@@ -327,9 +327,15 @@ public final class GradientChecker {
     }
 
     private static CheckReport log(CheckReport report) {
-        LOG.info(report.summary());
-        for (InputResult f : report.failures()) {
-            LOG.warn("{}", f);
+        // The summary is formatted only if someone reads it: on a small net it costs as much as
+        // checking several parameters.
+        if (LOG.isInfoEnabled()) {
+            LOG.info(report.summary());
+        }
+        if (LOG.isWarnEnabled()) {
+            for (InputResult f : report.failures()) {
+                LOG.warn("{}", f);
+            }
         }
         return report;
     }

@@ -1,10 +1,11 @@
 package org.autodifflite.check;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.autodifflite.core.Graph;
 import org.autodifflite.core.Node;
+import org.autodifflite.core.Op;
 import org.autodifflite.core.Parameter;
 import org.autodifflite.core.Tensor;
 
@@ -12,7 +13,10 @@ import org.autodifflite.core.Tensor;
  * A whole graph's scalar loss as a function of all its parameters (the notebook's
  * {@code gradient_check_n}). Perturbing one parameter replays only the op nodes downstream of
  * it; every other node keeps its cached value. Each evaluator perturbs private copies of the
- * parameters, so the graph's own tensors are never written.
+ * parameters, so the graph's own tensors are never written. Ops that override
+ * {@link Op#forwardInto} are replayed into per-evaluator buffers (no allocation), and the node
+ * that takes the perturbed parameter itself uses {@link Op#forwardEntriesInto} when it can, so
+ * perturbing {@code W(r,c)} of a linear layer redoes one row of its output, not all of it.
  */
 final class GraphSubject extends Subject {
 
@@ -24,6 +28,14 @@ final class GraphSubject extends Subject {
     private final int[] paramNode;
     private final String[] paramNames;
     private final int[][] downstream;
+    /** Per parameter and downstream node, the input position of the parameter itself, or -1. */
+    private final int[][] direct;
+    private final Op[] ops;
+    /** Per node: its op overrides {@link Op#forwardInto} / {@link Op#forwardEntriesInto}. */
+    private final boolean[] fast;
+    private final boolean[] incremental;
+    /** Per node: the cached value equals what {@link Op#forwardInto} gives at the clean inputs. */
+    private final boolean[] cleanOk;
     private final int[][] inputIndex;
     private final Tensor[] base;
 
@@ -53,7 +65,17 @@ final class GraphSubject extends Subject {
         }
         inputIndex = new int[nodes.size()][];
         base = new Tensor[nodes.size()];
+        ops = new Op[nodes.size()];
+        fast = new boolean[nodes.size()];
+        incremental = new boolean[nodes.size()];
+        cleanOk = new boolean[nodes.size()];
         for (Node n : nodes) {
+            Op op = n.op();
+            if (op != null && n.index() <= lossIndex) {
+                ops[n.index()] = op;
+                fast[n.index()] = OpOutput.overridesForwardInto(op);
+                incremental[n.index()] = fast[n.index()] && OpOutput.overridesForwardEntryInto(op);
+            }
             List<Node> ins = n.inputs();
             inputIndex[n.index()] = new int[ins.size()];
             for (int k = 0; k < ins.size(); k++) {
@@ -62,8 +84,9 @@ final class GraphSubject extends Subject {
             base[n.index()] = n.value();
         }
         downstream = new int[p][];
+        direct = new int[p][];
         for (int i = 0; i < p; i++) {
-            downstream[i] = downstreamOf(paramNode[i]);
+            downstream[i] = downstreamOf(i, paramNode[i]);
         }
         output = base[lossIndex];
         requireCurrent(loss);
@@ -81,21 +104,41 @@ final class GraphSubject extends Subject {
         return true;
     }
 
-    /** The op nodes between a parameter and the loss, in topological order. */
-    private int[] downstreamOf(int start) {
+    /**
+     * The op nodes between a parameter and the loss, in topological order; fills
+     * {@code direct[i]} with, for each, the position at which it takes the parameter itself when
+     * only that one entry of its inputs can change (the parameter is exactly one of its inputs,
+     * no other input depends on it), else -1.
+     */
+    private int[] downstreamOf(int i, int start) {
         boolean[] reached = new boolean[nodes.size()];
         reached[start] = true;
-        List<Integer> out = new ArrayList<>();
+        int[] out = new int[nodes.size()];
+        int[] pos = new int[nodes.size()];
+        int n = 0;
         for (int k = start + 1; k <= lossIndex; k++) {
-            for (int in : inputIndex[k]) {
-                if (reached[in]) {
-                    reached[k] = true;
-                    out.add(k);
-                    break;
+            int[] ins = inputIndex[k];
+            int at = -1;
+            boolean any = false;
+            boolean other = false;
+            for (int q = 0; q < ins.length; q++) {
+                if (ins[q] == start) {
+                    other |= at >= 0; // the parameter twice
+                    at = at >= 0 ? at : q;
+                    any = true;
+                } else if (reached[ins[q]]) {
+                    other = true;
+                    any = true;
                 }
             }
+            if (any) {
+                reached[k] = true;
+                pos[n] = other ? -1 : at;
+                out[n++] = k;
+            }
         }
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        direct[i] = Arrays.copyOf(pos, n);
+        return Arrays.copyOf(out, n);
     }
 
     @Override
@@ -110,6 +153,12 @@ final class GraphSubject extends Subject {
         for (int k = 0; k < args.length; k++) {
             args[k] = new Tensor[inputIndex[k].length];
         }
+        // One reusable output buffer per replayed node of an op with an allocation-free forward.
+        OpOutput[] outs = new OpOutput[nodes.size()];
+        Tensor[] slots = new Tensor[SLOTS];
+        for (int k = 0; k < SLOTS; k++) {
+            slots[k] = Tensor.zerosLike(output);
+        }
         return new Evaluator() {
             private int last = -1;
 
@@ -119,7 +168,7 @@ final class GraphSubject extends Subject {
             }
 
             @Override
-            public Tensor evaluate(int i) {
+            public Tensor evaluate(int i, int from, int to, int slot) {
                 if (last != i && last >= 0) {
                     // Nodes below the previous parameter but not this one must see cached values.
                     for (int k : downstream[last]) {
@@ -127,15 +176,37 @@ final class GraphSubject extends Subject {
                     }
                 }
                 last = i;
-                for (int k : downstream[i]) {
+                // A range that is the whole parameter is no incremental step.
+                boolean some = from >= 0 && (from > 0 || to < privateParams[i].size());
+                int[] down = downstream[i];
+                int[] at = direct[i];
+                for (int d = 0; d < down.length; d++) {
+                    int k = down[d];
                     Tensor[] a = args[k];
                     int[] idx = inputIndex[k];
                     for (int q = 0; q < a.length; q++) {
                         a[q] = vals[idx[q]];
                     }
-                    vals[k] = nodes.get(k).op().forward(a);
+                    if (!fast[k]) {
+                        vals[k] = ops[k].forward(a);
+                        continue;
+                    }
+                    OpOutput o = outs[k];
+                    if (o == null) {
+                        long inputSize = 0;
+                        for (Tensor t : a) {
+                            inputSize += t.size();
+                        }
+                        o = new OpOutput(ops[k], base[k], incremental[k], cleanOk[k] ? base[k] : null, inputSize);
+                        outs[k] = o;
+                    }
+                    // Only a node that takes the parameter itself sees just [from, to) changed.
+                    vals[k] = o.evaluate(a, some ? at[d] : -1, from, to);
                 }
-                return vals[lossIndex];
+                // The loss's own buffer is overwritten by the next evaluation: copy it to the slot.
+                Tensor y = slots[slot];
+                y.copyFrom(vals[lossIndex]);
+                return y;
             }
         };
     }
@@ -155,7 +226,15 @@ final class GraphSubject extends Subject {
             for (int q = 0; q < a.length; q++) {
                 a[q] = vals[inputIndex[k][q]];
             }
-            vals[k] = n.op().forward(a);
+            // The same path as the evaluations, so the check also covers forwardInto.
+            if (fast[k]) {
+                vals[k] = Tensor.zerosLike(base[k]);
+                n.op().forwardInto(vals[k], a);
+                // The cached value is the node's clean output only if forwardInto reproduces it.
+                cleanOk[k] = vals[k].equals(base[k]);
+            } else {
+                vals[k] = n.op().forward(a);
+            }
         }
         if (!vals[lossIndex].equals(output)) {
             throw new IllegalArgumentException("checkEndToEnd: the graph's values are stale: the loss node '"

@@ -38,7 +38,14 @@ final class InputChecker {
     private double[] directionAnalytic = new double[0];
     private double[] directionNumeric = new double[0];
 
+    /**
+     * One probe (and so one evaluator with its private inputs and output buffers) per worker
+     * number, made on first use and reused for every input of the subject.
+     */
+    private final Probe[] probes;
+
     InputChecker(Subject subject, Settings settings, Parallel parallel, long seed) {
+        this.probes = new Probe[Math.max(1, parallel.threads())];
         this.subject = subject;
         this.settings = settings;
         this.parallel = parallel;
@@ -83,7 +90,7 @@ final class InputChecker {
                 break;
             case FAST:
                 directions = settings.directions();
-                directionVerdict = directionCheck(i, directions);
+                directionVerdict = directionCheck(i, directions, false);
                 if (directionVerdict == Verdict.PASS) {
                     index = new int[0];
                 } else {
@@ -98,6 +105,12 @@ final class InputChecker {
         }
         Diagnosis.Entries e = entries(i, index);
         decide(e);
+        if (settings.coverage() == Settings.Coverage.FAST && directionVerdict == Verdict.FAIL
+                && !settings.seedMode() && !anyFailing(e)) {
+            // No sampled entry is wrong: before searching for one, make sure the failure is not
+            // kinks crossed along the direction (cheap, and only on this rare path).
+            directionVerdict = directionCheck(i, directions, true);
+        }
         if (settings.coverage() == Settings.Coverage.FAST && !directionVerdict.isPassing()
                 && !anyFailing(e)) {
             // The sample missed the wrong entries: narrow them down by halving.
@@ -109,6 +122,16 @@ final class InputChecker {
             }
         }
         return summarize(i, e, directions, directionVerdict);
+    }
+
+    /** @return worker {@code c}'s probe (see {@link Parallel#run}) */
+    private Probe probe(int c) {
+        Probe p = probes[c];
+        if (p == null) {
+            p = new Probe(subject, settings);
+            probes[c] = p;
+        }
+        return p;
     }
 
     /** Estimates the numeric derivatives of the given entries, on the worker threads. */
@@ -132,7 +155,7 @@ final class InputChecker {
             e.analytic[k] = a[index[k]];
         }
         double[] ones = e.numericOnes;
-        parallel.run(n, () -> new Probe(subject, settings), (probe, k) -> {
+        parallel.run(n, this::probe, (probe, k) -> {
             probe.entry(i, index[k]);
             e.numeric[k] = probe.numeric;
             if (ones != null) {
@@ -271,8 +294,10 @@ final class InputChecker {
     /**
      * Fast mode: k random directions; the worst verdict of them. A direction that meets a kink
      * decides nothing, so the input's sampled entries are checked instead.
+     *
+     * @param onlyShorter check shorter copies of the directions only (see {@link #shorter})
      */
-    private Verdict directionCheck(int i, int k) {
+    private Verdict directionCheck(int i, int k, boolean onlyShorter) {
         double[][] vs = new double[k][];
         for (int d = 0; d < k; d++) {
             vs[d] = direction(subject.values[i].size(), mix(seed, i, 100 + d), 0, subject.values[i].size());
@@ -280,8 +305,9 @@ final class InputChecker {
         Verdict[] out = new Verdict[k];
         double[] an = new double[k];
         double[] nu = new double[k];
-        parallel.run(k, () -> new Probe(subject, settings), (probe, d) -> {
-            out[d] = directional(probe, i, vs[d]);
+        parallel.run(k, this::probe, (probe, d) -> {
+            out[d] = onlyShorter ? shorter(probe, i, vs[d], 0, vs[d].length)
+                    : directional(probe, i, vs[d], 0, vs[d].length);
             an[d] = dot(subject.analytic[i].data(), vs[d]);
             nu[d] = probe.numeric;
         });
@@ -307,38 +333,43 @@ final class InputChecker {
     }
 
     /**
-     * Compares ⟨analytic, v⟩ with the numeric derivative along v; a kink is SKIPPED. A direction
-     * moves every entry at once, so it can cross kinks (ReLUs downstream) that no single entry's
-     * step reaches, and then neither fails nor passes honestly. A wrong gradient stays wrong at
-     * any step while a kink's effect vanishes once the step no longer reaches it, so a direction
-     * that does not pass is tried again along ever shorter copies of itself: one that still fails
-     * is a FAIL; one that passes only when shorter is SKIPPED, and sampled entries decide.
+     * Compares ⟨analytic, v⟩ with the numeric derivative along v (zero outside [lo, hi)). A
+     * direction that meets a kink is tried again along shorter copies ({@link #shorter}).
      */
-    private Verdict directional(Probe probe, int i, double[] v) {
-        Verdict verdict = directionalOnce(probe, i, v);
-        if (settings.seedMode()) {
-            return verdict;
-        }
-        double[] shorter = v;
-        double factor = 1;
-        for (int retry = 0; retry < DIRECTION_RETRIES
-                && (verdict == Verdict.FAIL || verdict == Verdict.SKIPPED); retry++) {
-            shorter = shorter.clone();
-            for (int q = 0; q < shorter.length; q++) {
-                shorter[q] /= DIRECTION_SHRINK;
-            }
-            factor *= DIRECTION_SHRINK;
-            verdict = directionalOnce(probe, i, shorter);
-        }
-        // report the derivative along v itself, as the caller compares it with ⟨analytic, v⟩
-        probe.numeric *= factor;
-        probe.error *= factor;
-        // Passing only along a shorter copy is weaker evidence (more roundoff): undecided, so
-        // the input's sampled entries decide, as at a kink.
-        return factor > 1 && verdict == Verdict.PASS ? Verdict.SKIPPED : verdict;
+    private Verdict directional(Probe probe, int i, double[] v, int lo, int hi) {
+        Verdict verdict = directionalOnce(probe, i, v, lo, hi);
+        return verdict == Verdict.SKIPPED ? shorter(probe, i, v, lo, hi) : verdict;
     }
 
-    private Verdict directionalOnce(Probe probe, int i, double[] v) {
+    /**
+     * A direction moves every entry at once, so it can cross kinks (ReLUs downstream) that no
+     * single entry's step reaches, and then neither fails nor passes honestly. A wrong gradient
+     * stays wrong at any step while a kink's effect vanishes once the step no longer reaches
+     * it, so the direction is tried along ever shorter copies of itself: one that still fails is
+     * a FAIL; one that passes only when shorter is SKIPPED (weaker evidence, as roundoff grows),
+     * and the input's sampled entries decide. The numeric derivative left in the probe is the one
+     * along {@code v} itself.
+     */
+    private Verdict shorter(Probe probe, int i, double[] v, int lo, int hi) {
+        double[] s = v;
+        double factor = 1;
+        Verdict verdict = Verdict.SKIPPED;
+        for (int retry = 0; retry < DIRECTION_RETRIES
+                && (verdict == Verdict.FAIL || verdict == Verdict.SKIPPED); retry++) {
+            s = s.clone();
+            for (int q = lo; q < hi; q++) {
+                s[q] /= DIRECTION_SHRINK;
+            }
+            factor *= DIRECTION_SHRINK;
+            verdict = directionalOnce(probe, i, s, lo, hi);
+        }
+        probe.numeric *= factor;
+        probe.error *= factor;
+        return verdict == Verdict.PASS ? Verdict.SKIPPED : verdict;
+    }
+
+    /** Compares ⟨analytic, v⟩ with the numeric derivative along v (zero outside [lo, hi)); a kink is SKIPPED. */
+    private Verdict directionalOnce(Probe probe, int i, double[] v, int lo, int hi) {
         double[] g = subject.analytic[i].data();
         double a = 0;
         double scale = 0;
@@ -346,7 +377,7 @@ final class InputChecker {
             a += g[q] * v[q];
             scale += Math.abs(g[q] * v[q]);
         }
-        probe.direction(i, v, g);
+        probe.direction(i, v, g, lo, hi);
         double n = probe.numeric;
         if (!Double.isFinite(a) || probe.status == Probe.NON_FINITE) {
             return Verdict.NON_FINITE;
@@ -367,7 +398,7 @@ final class InputChecker {
 
     /** Finds up to {@link #HALVING_BUDGET} wrong entries by checking halves along random directions. */
     private int[] halve(int i, int total) {
-        Probe probe = new Probe(subject, settings);
+        Probe probe = probe(0);
         List<Integer> found = new ArrayList<>();
         halve(probe, i, 0, total, found);
         return found.stream().mapToInt(Integer::intValue).toArray();
@@ -378,7 +409,7 @@ final class InputChecker {
             return;
         }
         double[] v = direction(subject.values[i].size(), mix(seed, i, 1000L + lo * 31L + hi), lo, hi);
-        if (directional(probe, i, v) == Verdict.PASS) {
+        if (directional(probe, i, v, lo, hi) == Verdict.PASS) {
             return;
         }
         if (hi - lo == 1) {

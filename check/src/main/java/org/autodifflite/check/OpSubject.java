@@ -9,10 +9,19 @@ import org.autodifflite.core.Tensor;
  * preparing, it checks the op contract: forward deterministic and leaving its inputs alone,
  * backward returning one gradient per input shaped like it, leaving its arguments alone, and
  * linear in {@code u} ({@code backward(2u) = 2·backward(u)}, {@code backward(0) = 0}).
+ *
+ * <p>An op that overrides {@link Op#forwardInto} is evaluated into reusable buffers (after a
+ * check that it agrees with {@code forward} bit for bit), and one that also overrides
+ * {@link Op#forwardEntriesInto} recomputes only what perturbed entries influence; the numbers,
+ * and so the report, are the same as through {@code forward}.
  */
 final class OpSubject extends Subject {
 
     private final Op op;
+    /** Whether perturbed evaluations go through {@link Op#forwardInto} (the op overrides it). */
+    private boolean fast;
+    /** Whether they may use {@link Op#forwardEntriesInto} for perturbed entries. */
+    private final boolean incremental;
 
     /**
      * @param label the node's label for reports
@@ -23,6 +32,8 @@ final class OpSubject extends Subject {
     OpSubject(String label, Op op, Tensor[] inputs, long seed) {
         super(label, op.name(), inputs, false);
         this.op = op;
+        this.fast = OpOutput.overridesForwardInto(op);
+        this.incremental = fast && OpOutput.overridesForwardEntryInto(op);
         prepare(seed);
     }
 
@@ -39,6 +50,31 @@ final class OpSubject extends Subject {
     @Override
     Evaluator newEvaluator() {
         Tensor[] work = copies(values);
+        if (fast) {
+            // Allocation-free: one reusable output buffer per slot, updated incrementally
+            // when the op allows it.
+            OpOutput[] slots = new OpOutput[SLOTS];
+            long inputSize = 0;
+            for (Tensor w : work) {
+                inputSize += w.size();
+            }
+            for (int k = 0; k < SLOTS; k++) {
+                // The output was checked equal to forwardInto's: it is the clean output.
+                slots[k] = new OpOutput(op, output, incremental, output, inputSize);
+            }
+            return new Evaluator() {
+                @Override
+                public Tensor input(int i) {
+                    return work[i];
+                }
+
+                @Override
+                public Tensor evaluate(int i, int from, int to, int slot) {
+                    boolean some = from >= 0 && (from > 0 || to < work[i].size());
+                    return slots[slot].evaluate(work, some ? i : -1, from, to);
+                }
+            };
+        }
         return new Evaluator() {
             @Override
             public Tensor input(int i) {
@@ -46,7 +82,7 @@ final class OpSubject extends Subject {
             }
 
             @Override
-            public Tensor evaluate(int i) {
+            public Tensor evaluate(int i, int from, int to, int slot) {
                 Tensor y = op.forward(work);
                 for (Tensor w : work) {
                     if (y != null && y.data() == w.data()) {
@@ -78,10 +114,22 @@ final class OpSubject extends Subject {
                 output = output.copy();
             }
         }
-        Tensor again = op.forward(work);
-        if (!output.equals(again)) {
-            breachAll("forward is not deterministic: two calls with the same inputs gave different"
-                    + " outputs; an op must keep no state (pass random masks in as inputs)");
+        if (fast) {
+            // The second evaluation goes through the fast path: it must agree with forward.
+            Tensor again = Tensor.zerosLike(output);
+            op.forwardInto(again, work);
+            if (!output.equals(again)) {
+                breachAll("forwardInto gave other values than forward for the same inputs (or forward is"
+                        + " not deterministic); forwardInto must give exactly forward's bits, and an op must"
+                        + " keep no state (pass random masks in as inputs)");
+                fast = false; // go on checking forward itself
+            }
+        } else {
+            Tensor again = op.forward(work);
+            if (!output.equals(again)) {
+                breachAll("forward is not deterministic: two calls with the same inputs gave different"
+                        + " outputs; an op must keep no state (pass random masks in as inputs)");
+            }
         }
         u = upstream(output.rows(), output.cols(), seed);
         Tensor uTensor = Tensor.wrap(output.rows(), output.cols(), u.clone());

@@ -6,8 +6,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import java.util.function.ObjIntConsumer;
-import java.util.function.Supplier;
 
 /**
  * Runs the entries of one input on several threads. Each thread gets its own worker (a private
@@ -16,28 +16,44 @@ import java.util.function.Supplier;
  */
 final class Parallel implements AutoCloseable {
 
+    /**
+     * Worker threads shared by every check: starting threads for each {@code checkOp} call cost
+     * more than a small op's whole check. Idle workers end after a minute; a caller never waits
+     * for another caller's tasks, since the pool starts a thread whenever none is idle.
+     */
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "gradient-check");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final int threads;
     private final ExecutorService pool;
 
+    /** @return the most workers a run uses */
+    int threads() {
+        return threads;
+    }
+
     Parallel(int threads) {
         this.threads = threads;
-        this.pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "gradient-check");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.pool = threads > 1 ? POOL : null;
     }
 
     /**
      * Calls {@code body(worker, i)} for every {@code i} in {@code [0, n)}.
      *
+     * @param newWorker gives the worker of a contiguous range of indices, from the range's
+     *     number {@code c} ({@code 0 ≤ c < threads}); no two ranges of one run share a number,
+     *     so a caller may hand out one cached worker per number
+     *
      * @throws RuntimeException the first exception thrown, in index order, unchanged (so an
      *     op's exception reaches the caller as itself)
      */
-    <W> void run(int n, Supplier<W> newWorker, ObjIntConsumer<W> body) {
+    <W> void run(int n, IntFunction<W> newWorker, ObjIntConsumer<W> body) {
         int t = pool == null ? 1 : Math.min(threads, n);
         if (t <= 1) {
-            W w = newWorker.get();
+            W w = newWorker.apply(0);
             for (int i = 0; i < n; i++) {
                 body.accept(w, i);
             }
@@ -47,8 +63,9 @@ final class Parallel implements AutoCloseable {
         for (int c = 0; c < t; c++) {
             int lo = (int) ((long) n * c / t);
             int hi = (int) ((long) n * (c + 1) / t);
+            int chunk = c;
             futures.add(pool.submit(() -> {
-                W w = newWorker.get();
+                W w = newWorker.apply(chunk);
                 for (int i = lo; i < hi; i++) {
                     body.accept(w, i);
                 }
@@ -80,10 +97,8 @@ final class Parallel implements AutoCloseable {
         }
     }
 
+    /** Nothing to release: the workers are shared (kept for try-with-resources at the call sites). */
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
     }
 }

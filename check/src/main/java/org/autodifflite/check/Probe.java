@@ -48,6 +48,8 @@ final class Probe {
     private final double[] y0;
     private final Settings settings;
     private final double relativeStep;
+    /** {@code maxₖ |uₖ·yₖ|} at the unperturbed point: the same for every probe of a subject. */
+    private final double largestTerm;
 
     /** The numeric derivative of the last probe. */
     double numeric;
@@ -64,6 +66,11 @@ final class Probe {
         this.y0 = subject.output.data();
         this.settings = settings;
         this.relativeStep = subject.endToEnd ? FIFTH_ROOT_EPS : CBRT_EPS;
+        double largest = 0;
+        for (int k = 0; k < u.length; k++) {
+            largest = Math.max(largest, Math.abs(u[k] * y0[k]));
+        }
+        this.largestTerm = largest;
     }
 
     /**
@@ -90,9 +97,9 @@ final class Probe {
             double[] ym;
             try {
                 d[j] = x0 + eps;
-                yp = ev.evaluate(i).data();
+                yp = ev.evaluate(i, j, j + 1, 0).data();
                 d[j] = x0 - eps;
-                ym = ev.evaluate(i).data();
+                ym = ev.evaluate(i, j, j + 1, 1).data();
             } finally {
                 d[j] = x0;
             }
@@ -114,13 +121,13 @@ final class Probe {
             double[] ym2;
             try {
                 d[j] = x0 + p1;
-                yp1 = ev.evaluate(i).data();
+                yp1 = ev.evaluate(i, j, j + 1, 0).data();
                 d[j] = x0 - m1;
-                ym1 = ev.evaluate(i).data();
+                ym1 = ev.evaluate(i, j, j + 1, 1).data();
                 d[j] = x0 + p2;
-                yp2 = ev.evaluate(i).data();
+                yp2 = ev.evaluate(i, j, j + 1, 2).data();
                 d[j] = x0 - m2;
-                ym2 = ev.evaluate(i).data();
+                ym2 = ev.evaluate(i, j, j + 1, 3).data();
             } finally {
                 d[j] = x0;
             }
@@ -134,12 +141,13 @@ final class Probe {
     }
 
     /**
-     * Estimates the directional derivative along {@code v} (same length as input {@code i}).
+     * Estimates the directional derivative along {@code v} (same length as input {@code i}),
+     * which is zero outside {@code [lo, hi)}: only those entries are moved.
      *
      * @param analytic the analytic gradient, used only to bound the error of representing
      *     {@code x + t·v} in doubles
      */
-    void direction(int i, double[] v, double[] analytic) {
+    void direction(int i, double[] v, double[] analytic, int lo, int hi) {
         double[] d = ev.input(i).data();
         double[] x0 = d.clone();
         double scale = 0;
@@ -153,10 +161,10 @@ final class Probe {
             double[] yp;
             double[] ym;
             try {
-                shift(d, x0, v, eps);
-                yp = ev.evaluate(i).data();
-                shift(d, x0, v, -eps);
-                ym = ev.evaluate(i).data();
+                shift(d, x0, v, eps, lo, hi);
+                yp = ev.evaluate(i, lo, hi, 0).data();
+                shift(d, x0, v, -eps, lo, hi);
+                ym = ev.evaluate(i, lo, hi, 1).data();
             } finally {
                 System.arraycopy(x0, 0, d, 0, d.length);
             }
@@ -171,14 +179,14 @@ final class Probe {
             double[] yp2;
             double[] ym2;
             try {
-                shift(d, x0, v, h);
-                yp1 = ev.evaluate(i).data();
-                shift(d, x0, v, -h);
-                ym1 = ev.evaluate(i).data();
-                shift(d, x0, v, h / 2);
-                yp2 = ev.evaluate(i).data();
-                shift(d, x0, v, -h / 2);
-                ym2 = ev.evaluate(i).data();
+                shift(d, x0, v, h, lo, hi);
+                yp1 = ev.evaluate(i, lo, hi, 0).data();
+                shift(d, x0, v, -h, lo, hi);
+                ym1 = ev.evaluate(i, lo, hi, 1).data();
+                shift(d, x0, v, h / 2, lo, hi);
+                yp2 = ev.evaluate(i, lo, hi, 2).data();
+                shift(d, x0, v, -h / 2, lo, hi);
+                ym2 = ev.evaluate(i, lo, hi, 3).data();
             } finally {
                 System.arraycopy(x0, 0, d, 0, d.length);
             }
@@ -191,8 +199,8 @@ final class Probe {
         }
     }
 
-    private static void shift(double[] d, double[] x0, double[] v, double t) {
-        for (int k = 0; k < d.length; k++) {
+    private static void shift(double[] d, double[] x0, double[] v, double t, int lo, int hi) {
+        for (int k = lo; k < hi; k++) {
             d[k] = x0[k] + t * v[k];
         }
     }
@@ -231,10 +239,8 @@ final class Probe {
         double o1 = 0;
         double o2 = 0;
         double magnitude = 0;
-        double largestTerm = 0;
         boolean finite = true;
         for (int k = 0; k < u.length; k++) {
-            largestTerm = Math.max(largestTerm, Math.abs(u[k] * y0[k]));
             double a = yp1[k];
             double b = ym1[k];
             double c = yp2[k];

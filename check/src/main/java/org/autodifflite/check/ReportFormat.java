@@ -98,7 +98,7 @@ final class ReportFormat {
         if (v == 0) {
             return "0";
         }
-        return String.format(Locale.ROOT, "%.2e", v);
+        return Scientific.format(v, 2); // the text of %.2e
     }
 
     static String json(CheckReport r) {

@@ -9,6 +9,9 @@ import org.autodifflite.core.Tensor;
  */
 abstract class Subject {
 
+    /** How many outputs a probe holds at once: f(x ± h) and f(x ± h/2). */
+    static final int SLOTS = 4;
+
     /** A thread-private view of the function whose inputs can be perturbed in place. */
     interface Evaluator {
         /**
@@ -20,9 +23,17 @@ abstract class Subject {
 
         /**
          * @param i the input that was perturbed
-         * @return the function's output with the private inputs as they are now
+         * @param from the first of the entries {@code [from, to)} of input {@code i} that may
+         *     differ from the original (perturbed now, or perturbed and then restored by an
+         *     earlier call with the same range), or -1 when any entries may differ; it lets an op
+         *     redo only what those entries influence
+         * @param to one past the last such entry
+         * @param slot which of {@link #SLOTS} output buffers to write: the outputs of the other
+         *     slots stay as they are, so a probe can hold up to four evaluations at once
+         * @return the function's output with the private inputs as they are now; valid until the
+         *     next call with the same slot
          */
-        Tensor evaluate(int i);
+        Tensor evaluate(int i, int from, int to, int slot);
     }
 
     final String label;

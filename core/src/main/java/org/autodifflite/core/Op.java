@@ -52,6 +52,61 @@ public interface Op {
     Tensor[] backward(Tensor[] inputs, Tensor output, Tensor gradOutput);
 
     /**
+     * Computes the output into {@code out} instead of a new tensor: afterwards {@code out} holds,
+     * bit for bit, what {@link #forward} returns for the same inputs. Callers that evaluate an
+     * op many times (the gradient checker: several evaluations per perturbed entry) reuse one
+     * output buffer this way.
+     *
+     * <p>The default calls {@link #forward} and copies the result; ops override it to write
+     * straight into {@code out} and allocate nothing. An override must give exactly the bits of
+     * {@code forward}, or a check of the op would check another function.
+     *
+     * @param out the output buffer, shaped like {@code forward}'s result for these inputs; it is
+     *     none of the inputs
+     * @param inputs the input values, in the op's order; not modified
+     * @throws IllegalArgumentException if the inputs are wrong (as {@link #forward}), or
+     *     {@code out}'s shape is not the output's
+     */
+    default void forwardInto(Tensor out, Tensor... inputs) {
+        Tensor y = forward(inputs);
+        if (y == null || !y.sameShape(out)) {
+            throw new IllegalArgumentException(name() + ": forwardInto was given a " + out.shape()
+                    + " output buffer but forward returned " + (y == null ? "null" : y.shape())
+                    + "; pass a buffer shaped like the output");
+        }
+        out.copyFrom(y);
+    }
+
+    /**
+     * Incremental forward after some entries of one input changed: recomputes, from the current
+     * inputs, every entry of {@code out} that depends on any of the entries {@code [from, to)}
+     * (row-major) of input {@code input}, and leaves all other entries of {@code out} untouched.
+     * So if {@code out} held {@code forward(inputs')} for inputs that differ from {@code inputs}
+     * at most in those entries, it afterwards holds {@code forward(inputs)}, bit for bit. The
+     * gradient checker perturbs one entry (or a range of them) at a time; for
+     * {@code Z = W·X + b}, changing {@code W(r,c)} changes only row {@code r} of {@code Z}, a
+     * fraction of the work of a whole forward.
+     *
+     * <p>The default does nothing and returns {@code false}: the caller then calls
+     * {@link #forwardInto}. An op that overrides it must recompute every output entry those
+     * input entries can influence (whatever their values), each with exactly the operations of
+     * {@code forward}; it may recompute more.
+     *
+     * @param out the output buffer (see above); not one of the inputs
+     * @param input the position of the input whose entries changed
+     * @param from the first changed entry, row-major
+     * @param to one past the last changed entry ({@code from ≤ to ≤ size})
+     * @param inputs the input values now, in the op's order; not modified
+     * @return {@code true} if {@code out} was brought up to date, {@code false} if the op has no
+     *     incremental forward (then {@code out} is unchanged)
+     * @throws IllegalArgumentException if the inputs are wrong (as {@link #forward}), or the
+     *     input or range does not exist
+     */
+    default boolean forwardEntriesInto(Tensor out, int input, int from, int to, Tensor... inputs) {
+        return false;
+    }
+
+    /**
      * The number of inputs the op takes, or -1 if it takes any number. The graph checks it.
      *
      * @return the arity, or -1

@@ -387,6 +387,116 @@ public final class Tensor {
         return new Tensor(rows, other.cols, out);
     }
 
+    /**
+     * Matrix product {@code this · other} written into {@code out}: the same values, bit for
+     * bit, as {@link #matmul(Tensor)}, without allocating the result. For callers that evaluate
+     * the same product many times (an op's {@link Op#forwardInto}, the gradient checker).
+     *
+     * @param other a tensor with as many rows as this one has columns
+     * @param out a {@code rows × other.cols} tensor, overwritten; it must not be this tensor or
+     *     {@code other}
+     * @throws IllegalArgumentException if the inner dimensions differ, {@code out} has the wrong
+     *     shape, or {@code out} is one of the operands
+     */
+    public void matmulInto(Tensor other, Tensor out) {
+        requireProduct("matmulInto", other, out);
+        Arrays.fill(out.data, 0.0);
+        MatMul.multiply(data, other.data, out.data, rows, cols, other.cols);
+    }
+
+    /**
+     * Recomputes only the entries in rows {@code [rowFrom, rowTo)} and columns
+     * {@code [colFrom, colTo)} of the product {@code this · other}, written into {@code out};
+     * every other entry of {@code out} is left as it is. Each recomputed entry equals, bit for
+     * bit, the same entry of {@link #matmul(Tensor)}. When one entry {@code (r, c)} of this
+     * tensor changes, only row {@code r} of the product changes; when one entry {@code (r, c)} of
+     * {@code other} changes, only column {@code c}: an op can then redo a single row or column
+     * instead of the whole product (see {@link Op#forwardEntriesInto}).
+     *
+     * @param other a tensor with as many rows as this one has columns
+     * @param out a {@code rows × other.cols} tensor, updated in place; not an operand
+     * @param rowFrom the first row to recompute
+     * @param rowTo one past the last row
+     * @param colFrom the first column to recompute
+     * @param colTo one past the last column
+     * @throws IllegalArgumentException if the shapes do not fit, {@code out} is an operand, or
+     *     the ranges are not within the product's rows and columns
+     */
+    public void matmulRegionInto(Tensor other, Tensor out, int rowFrom, int rowTo, int colFrom, int colTo) {
+        requireProduct("matmulRegionInto", other, out);
+        if (rowFrom < 0 || rowFrom > rowTo || rowTo > rows || colFrom < 0 || colFrom > colTo || colTo > other.cols) {
+            throw new IllegalArgumentException("matmulRegionInto: rows [" + rowFrom + ", " + rowTo + ") and columns ["
+                    + colFrom + ", " + colTo + ") are not within the " + shape(rows, other.cols)
+                    + " product; give 0 ≤ from ≤ to ≤ size");
+        }
+        MatMul.region(data, other.data, out.data, rows, cols, other.cols, rowFrom, rowTo, colFrom, colTo);
+    }
+
+    private void requireProduct(String op, Tensor other, Tensor out) {
+        if (cols != other.rows) {
+            throw new IllegalArgumentException(op + ": shapes " + shape() + " and " + other.shape()
+                    + " do not chain: the left has " + cols + " columns but the right has "
+                    + other.rows + " rows");
+        }
+        if (out.rows != rows || out.cols != other.cols) {
+            throw new IllegalArgumentException(op + ": out is " + out.shape() + " but " + shape() + " · "
+                    + other.shape() + " is " + shape(rows, other.cols) + "; pass an output of that shape");
+        }
+        if (out.data == data || out.data == other.data) {
+            throw new IllegalArgumentException(op + ": out is one of the operands; pass a separate output tensor");
+        }
+    }
+
+    /**
+     * Which matrix kernel this JVM uses, for logs and bug reports: {@code "vector-512, 2
+     * threads"} when {@code jdk.incubator.vector} is present (run with {@code --add-modules
+     * jdk.incubator.vector}), {@code "scalar, …"} otherwise. Chosen once, when the first
+     * product is taken; results never depend on the thread count.
+     *
+     * @return the kernel's name and the number of threads large products are split between
+     */
+    public static String matmulKernel() {
+        return MatMul.DEFAULT.name() + ", " + MatMul.THREADS + (MatMul.THREADS == 1 ? " thread" : " threads");
+    }
+
+    /**
+     * Matrix product {@code thisᵀ · other} without forming the transpose: the gradient of a
+     * weight's input, {@code Wᵀ·dZ}, in one pass.
+     *
+     * @param other a tensor with as many rows as this one has
+     * @return a new {@code cols × other.cols} tensor
+     * @throws IllegalArgumentException if the row counts differ
+     */
+    public Tensor matmulTransposeLeft(Tensor other) {
+        if (rows != other.rows) {
+            throw new IllegalArgumentException("matmulTransposeLeft: shapes " + shape() + " and "
+                    + other.shape() + " do not chain as aᵀ·b: a has " + rows + " rows but b has "
+                    + other.rows + "; both need the same number of rows");
+        }
+        double[] out = new double[cols * other.cols];
+        MatMul.multiplyTransposeLeft(data, other.data, out, cols, rows, other.cols);
+        return new Tensor(cols, other.cols, out);
+    }
+
+    /**
+     * Matrix product {@code this · otherᵀ} without forming the transpose: the gradient of a
+     * weight, {@code dZ·Xᵀ}, in one pass.
+     *
+     * @param other a tensor with as many columns as this one has
+     * @return a new {@code rows × other.rows} tensor
+     * @throws IllegalArgumentException if the column counts differ
+     */
+    public Tensor matmulTransposeRight(Tensor other) {
+        if (cols != other.cols) {
+            throw new IllegalArgumentException("matmulTransposeRight: shapes " + shape() + " and "
+                    + other.shape() + " do not chain as a·bᵀ: a has " + cols + " columns but b has "
+                    + other.cols + "; both need the same number of columns");
+        }
+        double[] out = new double[rows * other.rows];
+        MatMul.multiplyTransposeRight(data, other.data, out, rows, cols, other.rows);
+        return new Tensor(rows, other.rows, out);
+    }
+
     /** @return a new tensor, the transpose ({@code cols × rows}) of this one */
     public Tensor transpose() {
         double[] out = new double[data.length];

@@ -63,6 +63,23 @@ public final class BinaryCrossEntropy implements Op {
      */
     @Override
     public Tensor forward(Tensor... inputs) {
+        return Tensor.scalar(cost(inputs));
+    }
+
+    /**
+     * Writes the same cost as {@link #forward} into a 1×1 buffer, allocating nothing.
+     *
+     * @param out a 1×1 buffer
+     * @param inputs {@code A} and {@code Y}
+     * @throws IllegalArgumentException as {@link #forward}, or if {@code out} is not 1×1
+     */
+    @Override
+    public void forwardInto(Tensor out, Tensor... inputs) {
+        OpChecks.requireOutput(name(), out, 1, 1);
+        out.data()[0] = cost(inputs);
+    }
+
+    private double cost(Tensor[] inputs) {
         Op.requireInputs(this, inputs);
         Tensor a = inputs[0];
         Tensor y = inputs[1];
@@ -77,7 +94,7 @@ public final class BinaryCrossEntropy implements Op {
             sum += -Math.log(Math.max(ad[i], EPSILON)) * yd[i]
                     + -Math.log(Math.max(1.0 - ad[i], EPSILON)) * (1.0 - yd[i]);
         }
-        return Tensor.scalar(1.0 / a.cols() * sum);
+        return 1.0 / a.cols() * sum;
     }
 
     /**

@@ -58,6 +58,52 @@ public final class LeakyReLU implements Op {
     }
 
     /**
+     * Computes the same values as {@link #forward} into {@code out}, allocating nothing.
+     *
+     * @param out a buffer shaped like {@code Z}
+     * @param inputs {@code Z}
+     * @throws IllegalArgumentException if not exactly one input is given or {@code out} is not
+     *     shaped like it
+     */
+    @Override
+    public void forwardInto(Tensor out, Tensor... inputs) {
+        Op.requireInputs(this, inputs);
+        OpChecks.requireOutput(name(), out, inputs[0]);
+        double[] zs = inputs[0].data();
+        double[] o = out.data();
+        for (int k = 0; k < zs.length; k++) {
+            double z = zs[k];
+            o[k] = z > 0 ? z : slope * z;
+        }
+    }
+
+    /**
+     * Entry by entry, so changed entries of {@code Z} change only the same entries of the output.
+     *
+     * @param out the output for inputs that differ at most in those entries
+     * @param input 0
+     * @param from the first changed entry
+     * @param to one past the last changed entry
+     * @param inputs {@code Z}
+     * @return {@code true}
+     * @throws IllegalArgumentException if not exactly one input is given, {@code out} is not
+     *     shaped like it, or the range does not exist
+     */
+    @Override
+    public boolean forwardEntriesInto(Tensor out, int input, int from, int to, Tensor... inputs) {
+        Op.requireInputs(this, inputs);
+        OpChecks.requireOutput(name(), out, inputs[0]);
+        OpChecks.requireRange(name(), inputs, input, from, to);
+        double[] zs = inputs[0].data();
+        double[] o = out.data();
+        for (int k = from; k < to; k++) {
+            double z = zs[k];
+            o[k] = z > 0 ? z : slope * z;
+        }
+        return true;
+    }
+
+    /**
      * @return {@code G} where {@code Z > 0}, {@code slope·G} elsewhere
      */
     @Override

@@ -71,4 +71,50 @@ final class OpChecks {
             }
         }
     }
+
+    /**
+     * Throws unless an output buffer passed to {@code forwardInto} has the output's shape and is
+     * not one of the inputs.
+     *
+     * @param op the op's name
+     * @param out the buffer
+     * @param like a tensor shaped like the output (usually the input of an element-wise op)
+     */
+    static void requireOutput(String op, Tensor out, Tensor like) {
+        requireOutput(op, out, like.rows(), like.cols());
+        if (out.data() == like.data()) {
+            throw new IllegalArgumentException(op + ": the output buffer is the input itself; pass a separate tensor");
+        }
+    }
+
+    /**
+     * Throws unless an output buffer passed to {@code forwardInto} is {@code rows × cols}.
+     *
+     * @param op the op's name
+     * @param out the buffer
+     * @param rows the output's rows
+     * @param cols the output's columns
+     */
+    static void requireOutput(String op, Tensor out, int rows, int cols) {
+        if (out.rows() != rows || out.cols() != cols) {
+            throw new IllegalArgumentException(op + ": the output buffer is " + out.shape() + " but the output is "
+                    + Tensor.shape(rows, cols) + "; pass a buffer shaped like the output");
+        }
+    }
+
+    /**
+     * Throws unless {@code [from, to)} is a range of entries of input {@code input}.
+     *
+     * @param op the op's name
+     * @param inputs the inputs
+     * @param input the input's position
+     * @param from the first entry
+     * @param to one past the last entry
+     */
+    static void requireRange(String op, Tensor[] inputs, int input, int from, int to) {
+        if (input < 0 || input >= inputs.length || from < 0 || from > to || to > inputs[input].size()) {
+            throw new IllegalArgumentException(op + ": no entries [" + from + ", " + to + ") in input " + input
+                    + " of " + inputs.length + "; give a valid input and 0 ≤ from ≤ to ≤ its size");
+        }
+    }
 }

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Reads the results bench/compare wrote into a folder and prints the comparison table
+(markdown). Medians throughout: JMH iterations for this project, repeats for the peers."""
+import json
+import os
+import statistics
+import sys
+
+D = sys.argv[1]
+
+
+def load(name):
+    p = os.path.join(D, name)
+    if not os.path.exists(p):
+        return None
+    with open(p) as f:
+        return json.load(f)
+
+
+def jmh(name, method, params=None):
+    """Median of a JMH benchmark's iterations, in seconds."""
+    for b in load(name) or []:
+        if b["benchmark"].endswith("." + method) and all(b["params"].get(k) == v for k, v in (params or {}).items()):
+            raw = [x for fork in b["primaryMetric"]["rawData"] for x in fork]
+            unit = b["primaryMetric"]["scoreUnit"].split("/")[0]
+            scale = {"s": 1, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}[unit]
+            return statistics.median(raw) * scale
+    return None
+
+
+def fmt_t(s):
+    if s is None:
+        return "—"
+    if s >= 1:
+        return "%.1f s" % s
+    if s >= 1e-3:
+        return "%.2f ms" % (s * 1e3)
+    return "%.1f µs" % (s * 1e6)
+
+
+def ratio(a, b):
+    return "—" if a is None or b is None else "%.1f×" % (a / b)
+
+
+rows = []
+print(open(os.path.join(D, "machine.txt")).read().strip().replace("\n", "  \n"))
+print()
+
+# 1. The seed net, batch 3: parameters checked per second.
+P = 47
+ours_seed = jmh("jmh-seed.json", "endToEndSeedMode")
+ours_def = jmh("jmh-seed.json", "endToEndDefaultMode")
+ours_graph = jmh("jmh-seed.json", "graphExhaustive")
+np_seed = load("numpy-seed.json")
+th_seed = load("torch-seed.json")
+np_t = np_seed["seconds_median"] if np_seed else None
+th_t = th_seed["seconds_median"] if th_seed else None
+print("### Seed net 4-5-3-1, batch 3, every parameter (47), one thread")
+print()
+print("| checker | time per check | params/s | this project (seed mode) is |")
+print("| --- | --- | --- | --- |")
+def pps(t):
+    return "—" if t is None else "{:,.0f}".format(P / t)
+print("| this project, end to end, seed mode (the notebook's algorithm) | %s | %s | |" % (fmt_t(ours_seed), pps(ours_seed)))
+print("| this project, end to end, default mode (Richardson, error bounds) | %s | %s | |" % (fmt_t(ours_def), pps(ours_def)))
+print("| this project, checkGraph: every node alone + end to end, default mode | %s | %s | |" % (fmt_t(ours_graph), pps(ours_graph)))
+print("| numpy port of the notebook's gradient_check_n | %s | %s | %s faster |" % (fmt_t(np_t), pps(np_t), ratio(np_t, ours_seed)))
+print("| PyTorch gradcheck (slow mode) | %s | %s | %s faster |" % (fmt_t(th_t), pps(th_t), ratio(th_t, ours_seed)))
+print()
+
+# 2. 784-128-64-1, batch 32: exhaustive, and fast.
+ours_big = jmh("jmh-exhaustive.json", "endToEndSeedMode")
+np_big = load("numpy-big.json")
+th_big = load("torch-big.json")
+th_fast = load("torch-big-fast.json")
+ours_fast = jmh("jmh-big.json", "fastGraphBuggy")
+ours_fast_e2e = jmh("jmh-big.json", "fastEndToEndBuggy")
+ours_fast_nodes = jmh("jmh-big.json", "fastNodesOnlyBuggy")
+def peer_big(r, what):
+    if not r:
+        return "—", None
+    t = r["seconds_all_parameters"]
+    if r.get("extrapolated"):
+        return "%s (extrapolated from %s of %s parameters)" % (fmt_t(t), "{:,}".format(r["checked"]), "{:,}".format(r["parameters"])), t
+    return fmt_t(t), t
+np_txt, np_bt = peer_big(np_big, "numpy")
+th_txt, th_bt = peer_big(th_big, "torch")
+print("### 784-128-64-1, batch 32 (108,801 parameters)")
+print()
+print("| check | time | this project is |")
+print("| --- | --- | --- |")
+print("| this project, end to end, seed mode, every parameter, 2 threads (single shot) | %s | |" % fmt_t(ours_big))
+print("| numpy port of gradient_check_n, every parameter | %s | %s faster |" % (np_txt, ratio(np_bt, ours_big)))
+print("| PyTorch gradcheck (slow mode), every parameter | %s | %s faster |" % (th_txt, ratio(th_bt, ours_big)))
+print("| this project, fast mode, checkGraph, 2 planted bugs: names both (node, input) pairs with diagnosis and worst entries | %s | |" % fmt_t(ours_fast))
+print("| this project, fast mode, every node alone (no end to end), planted bugs: names both pairs, with diagnosis | %s | |" % fmt_t(ours_fast_nodes))
+print("| this project, fast mode, end to end only (pass/fail per parameter), planted bugs | %s | |" % fmt_t(ours_fast_e2e))
+tf = th_fast["seconds_median"] if th_fast else None
+print("| PyTorch gradcheck fast mode (pass/fail for the whole function, no localization) | %s | fast checkGraph is %s, end to end %s |" % (fmt_t(tf), ratio(tf, ours_fast), ratio(tf, ours_fast_e2e)))
+print()
+
+# 3. Training step.
+print("### Training step (forward + backward + Adam), batch 64, float64")
+print()
+print("| net | this project, 2 threads | this project, 1 thread | PyTorch, 1 thread | PyTorch, 2 threads | ratio (best PyTorch / ours 2 threads) |")
+print("| --- | --- | --- | --- | --- | --- |")
+for net in ["64-32-16-1", "784-128-64-1"]:
+    o2 = jmh("jmh-train.json", "step", {"net": net})
+    o1 = jmh("jmh-train.json", "step1Thread", {"net": net})
+    t1 = load("torch-train-%s-1.json" % net)
+    t2 = load("torch-train-%s-2.json" % net)
+    t1s = t1["seconds_per_step_median"] if t1 else None
+    t2s = t2["seconds_per_step_median"] if t2 else None
+    best = min(x for x in [t1s, t2s] if x is not None) if (t1s or t2s) else None
+    print("| %s | %s | %s | %s | %s | %s |" % (net, fmt_t(o2), fmt_t(o1), fmt_t(t1s), fmt_t(t2s), ratio(best, o2)))
+print()
+
+# 4. Matmul.
+flop = 2 * 128 * 784 * 32
+print("### Matmul 128×784 · 784×32 (GFLOP/s)")
+print()
+print("| kernel | GFLOP/s |")
+print("| --- | --- |")
+for label, m in [("this project, vector API, 1 thread", "vector1Thread"),
+                 ("this project, vector API, 2 threads", "vector2Threads"),
+                 ("this project, scalar fallback, 1 thread", "scalar1Thread")]:
+    t = jmh("jmh-matmul.json", m, {"shape": "128x784x32"})
+    print("| %s | %s |" % (label, "—" if t is None else "%.1f" % (flop / t / 1e9)))
+nm = load("numpy-matmul.json")
+print("| numpy `a @ b` (OpenBLAS dgemm, serial) | %s |" % ("—" if not nm else "%.1f" % (flop / nm["seconds"] / 1e9)))
