@@ -165,24 +165,36 @@ final class MatMul {
         packB(b, brs, bcs, bp, k, m, w);
         int blocks = (n + MatMulKernel.ROWS - 1) / MatMulKernel.ROWS;
         if (threads > 1 && macs >= PARALLEL_MIN_MACS && blocks > 1) {
+            // Threads claim chunks of row blocks, about four per thread: claiming costs an atomic
+            // update of a line both cores write, which would be a fifth of a lone block's time.
+            int per = Math.max(1, blocks / (4 * threads));
+            int chunks = (blocks + per - 1) / per;
             pool(threads).run(new RowPool.BlockTask() {
                 @Override
-                public void direct(int blk) {
-                    rowBlock(kernel, SCRATCH.get(), a, ars, acs, bp, out, blk * MatMulKernel.ROWS, blk, n, k, m);
-                }
-
-                @Override
-                public void aside(int blk) {
+                public void direct(int c) {
                     Scratch s = SCRATCH.get();
-                    rowBlock(kernel, s, a, ars, acs, bp, s.rowsOut(MatMulKernel.ROWS * m), 0, blk, n, k, m);
+                    for (int blk = c * per, end = Math.min(blocks, blk + per); blk < end; blk++) {
+                        rowBlock(kernel, s, a, ars, acs, bp, out, blk * MatMulKernel.ROWS, blk, n, k, m);
+                    }
                 }
 
                 @Override
-                public void commit(int blk) {
-                    int i0 = blk * MatMulKernel.ROWS;
-                    System.arraycopy(SCRATCH.get().rowsOut(0), 0, out, i0 * m, Math.min(MatMulKernel.ROWS, n - i0) * m);
+                public void aside(int c) {
+                    Scratch s = SCRATCH.get();
+                    double[] rows = s.rowsOut(per * MatMulKernel.ROWS * m);
+                    int first = c * per;
+                    for (int blk = first, end = Math.min(blocks, first + per); blk < end; blk++) {
+                        rowBlock(kernel, s, a, ars, acs, bp, rows, (blk - first) * MatMulKernel.ROWS, blk, n, k, m);
+                    }
                 }
-            }, blocks);
+
+                @Override
+                public void commit(int c) {
+                    int i0 = c * per * MatMulKernel.ROWS;
+                    int rowCount = Math.min(per * MatMulKernel.ROWS, n - i0);
+                    System.arraycopy(SCRATCH.get().rowsOut(0), 0, out, i0 * m, rowCount * m);
+                }
+            }, chunks);
         } else {
             for (int blk = 0; blk < blocks; blk++) {
                 rowBlock(kernel, mine, a, ars, acs, bp, out, blk * MatMulKernel.ROWS, blk, n, k, m);
@@ -397,7 +409,7 @@ final class MatMul {
             return b;
         }
 
-        /** A worker's private copy of one row block of the output (size 0: the current one). */
+        /** A worker's private copy of one chunk of output rows (size 0: the current one). */
         double[] rowsOut(int size) {
             if (rows.length < size) {
                 rows = new double[size];

@@ -35,7 +35,9 @@ class MatMulTest {
                 Arguments.of(2, 1000, 3), Arguments.of(64, 128, 32), Arguments.of(9, 257, 23),
                 Arguments.of(128, 32, 784), Arguments.of(131, 29, 61), Arguments.of(6, 0, 4),
                 // packed B above the buffer-retention limit: a fresh buffer, not the kept one
-                Arguments.of(5, 2100, 1001));
+                Arguments.of(5, 2100, 1001),
+                // shared between threads in chunks, the last chunk and its last block cut short
+                Arguments.of(130, 300, 41));
     }
 
     /** The reference: plain sums, and the sum of absolute products that bounds rounding. */
