@@ -1,5 +1,6 @@
 package org.autodifflite.bench;
 
+import org.autodifflite.core.ForwardingOp;
 import org.autodifflite.core.Op;
 import org.autodifflite.core.Tensor;
 
@@ -8,9 +9,8 @@ import org.autodifflite.core.Tensor;
  * seed notebook ({@code dW2 · 2}, {@code db1} with {@code 4./m}). Benchmarks use it to time how
  * fast the checker finds and describes a wrong backward pass.
  */
-public final class ScaledGradient implements Op {
+public final class ScaledGradient extends ForwardingOp {
 
-    private final Op inner;
     private final int input;
     private final double factor;
 
@@ -20,51 +20,21 @@ public final class ScaledGradient implements Op {
      * @param factor the wrong factor
      */
     public ScaledGradient(Op inner, int input, double factor) {
-        this.inner = inner;
+        super(inner);
         this.input = input;
         this.factor = factor;
     }
 
-    @Override
-    public String name() {
-        return inner.name();
-    }
 
-    @Override
-    public int arity() {
-        return inner.arity();
-    }
 
-    @Override
-    public String inputName(int index) {
-        return inner.inputName(index);
-    }
 
-    @Override
-    public boolean differentiable(int index) {
-        return inner.differentiable(index);
-    }
 
-    @Override
-    public Tensor forward(Tensor... inputs) {
-        return inner.forward(inputs);
-    }
 
-    /** Delegates, so the wrapped op's allocation-free forward is used (only backward is wrong). */
-    @Override
-    public void forwardInto(Tensor out, Tensor... inputs) {
-        inner.forwardInto(out, inputs);
-    }
 
-    /** Delegates, so the wrapped op's incremental forward is used (only backward is wrong). */
-    @Override
-    public boolean forwardEntriesInto(Tensor out, int input, int from, int to, Tensor... inputs) {
-        return inner.forwardEntriesInto(out, input, from, to, inputs);
-    }
 
     @Override
     public Tensor[] backward(Tensor[] inputs, Tensor output, Tensor gradOutput) {
-        Tensor[] g = inner.backward(inputs, output, gradOutput);
+        Tensor[] g = super.backward(inputs, output, gradOutput);
         g[input] = g[input].scale(factor);
         return g;
     }

@@ -2,6 +2,7 @@ package org.autodifflite.demo;
 
 import java.util.Locale;
 import java.util.Objects;
+import org.autodifflite.core.ForwardingOp;
 import org.autodifflite.core.Op;
 import org.autodifflite.core.Tensor;
 
@@ -12,7 +13,7 @@ import org.autodifflite.core.Tensor;
  * tell. The seed notebook's two bugs are {@code scale} bugs: layer 2's {@code dW2 × 2} and layer
  * 1's {@code db1 × 4} (it wrote {@code 4./m} for {@code 1./m}).
  */
-final class PlantedBug implements Op {
+final class PlantedBug extends ForwardingOp {
 
     /** What the bug does to the gradient. */
     enum Kind {
@@ -44,7 +45,6 @@ final class PlantedBug implements Op {
         }
     }
 
-    private final Op inner;
     private final int input;
     private final Kind kind;
     private final double factor;
@@ -57,11 +57,11 @@ final class PlantedBug implements Op {
      * @throws IllegalArgumentException if the input index is out of the op's range
      */
     PlantedBug(Op inner, int input, Kind kind, double factor) {
-        this.inner = Objects.requireNonNull(inner, "inner");
+        super(inner);
         this.kind = Objects.requireNonNull(kind, "kind");
-        if (input < 0 || (inner.arity() >= 0 && input >= inner.arity())) {
+        if (input < 0 || (delegate().arity() >= 0 && input >= delegate().arity())) {
             throw new IllegalArgumentException("cannot plant a bug in input " + input + " of "
-                    + inner.name() + ", which takes " + inner.arity() + " inputs");
+                    + delegate().name() + ", which takes " + delegate().arity() + " inputs");
         }
         this.input = input;
         this.factor = factor;
@@ -69,7 +69,7 @@ final class PlantedBug implements Op {
 
     /** @return a description of the bug, for example {@code "W ×2"} */
     String bug() {
-        String what = inner.inputName(input);
+        String what = delegate().inputName(input);
         return switch (kind) {
             case SCALE -> what + " ×" + (factor == Math.rint(factor) ? String.valueOf((long) factor) : String.valueOf(factor));
             case SIGN -> what + " sign flipped";
@@ -79,17 +79,13 @@ final class PlantedBug implements Op {
 
     @Override
     public String name() {
-        return inner.name() + " [planted bug: " + bug() + "]";
+        return delegate().name() + " [planted bug: " + bug() + "]";
     }
 
-    @Override
-    public Tensor forward(Tensor... inputs) {
-        return inner.forward(inputs);
-    }
 
     @Override
     public Tensor[] backward(Tensor[] inputs, Tensor output, Tensor gradOutput) {
-        Tensor[] grads = inner.backward(inputs, output, gradOutput).clone();
+        Tensor[] grads = super.backward(inputs, output, gradOutput).clone();
         Tensor g = grads[input];
         grads[input] = switch (kind) {
             case SCALE -> g.scale(factor);
@@ -99,18 +95,6 @@ final class PlantedBug implements Op {
         return grads;
     }
 
-    @Override
-    public int arity() {
-        return inner.arity();
-    }
 
-    @Override
-    public String inputName(int index) {
-        return inner.inputName(index);
-    }
 
-    @Override
-    public boolean differentiable(int index) {
-        return inner.differentiable(index);
-    }
 }

@@ -1,5 +1,6 @@
 package org.autodifflite.layers;
 
+import org.autodifflite.core.ForwardingOp;
 import org.autodifflite.core.Op;
 import org.autodifflite.core.Tensor;
 
@@ -8,7 +9,7 @@ import org.autodifflite.core.Tensor;
  * written out by hand with the mistake in it (so the bug is a real piece of wrong code, not a
  * post-processing of the right answer, wherever the kind of bug allows it).
  */
-final class PlantedBug implements Op {
+final class PlantedBug extends ForwardingOp {
 
     /** A hand-written (wrong) backward. */
     @FunctionalInterface
@@ -22,43 +23,22 @@ final class PlantedBug implements Op {
         Tensor[] apply(Tensor[] x, Tensor y, Tensor g);
     }
 
-    private final Op inner;
     private final Backward backward;
 
     PlantedBug(Op inner, Backward backward) {
-        this.inner = inner;
+        super(inner);
         this.backward = backward;
     }
 
     /** @return the real op this bug is planted in */
     Op inner() {
-        return inner;
+        return delegate();
     }
 
-    @Override
-    public String name() {
-        return inner.name();
-    }
 
-    @Override
-    public int arity() {
-        return inner.arity();
-    }
 
-    @Override
-    public String inputName(int index) {
-        return inner.inputName(index);
-    }
 
-    @Override
-    public boolean differentiable(int index) {
-        return inner.differentiable(index);
-    }
 
-    @Override
-    public Tensor forward(Tensor... inputs) {
-        return inner.forward(inputs);
-    }
 
     @Override
     public Tensor[] backward(Tensor[] inputs, Tensor output, Tensor gradOutput) {
