@@ -288,35 +288,10 @@ final class TestOps {
 
     /** Wraps a correct op; its backward maps the gradient of one input through {@code broken}. */
     static Op breaking(Op op, int input, java.util.function.BiFunction<Tensor, Tensor, Tensor> broken) {
-        return new Op() {
-            @Override
-            public String name() {
-                return op.name();
-            }
-
-            @Override
-            public int arity() {
-                return op.arity();
-            }
-
-            @Override
-            public String inputName(int index) {
-                return op.inputName(index);
-            }
-
-            @Override
-            public boolean differentiable(int index) {
-                return op.differentiable(index);
-            }
-
-            @Override
-            public Tensor forward(Tensor... in) {
-                return op.forward(in);
-            }
-
+        return new org.autodifflite.core.ForwardingOp(op) {
             @Override
             public Tensor[] backward(Tensor[] in, Tensor out, Tensor g) {
-                Tensor[] grads = op.backward(in, out, g).clone();
+                Tensor[] grads = super.backward(in, out, g).clone();
                 grads[input] = broken.apply(grads[input], g);
                 return grads;
             }
