@@ -131,7 +131,8 @@ public final class Graph {
      * @throws IllegalArgumentException if the node is not an input of this graph
      */
     public void feed(Node input, Tensor value) {
-        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(input, "feed: input node");
+        Objects.requireNonNull(value, "feed: value");
         if (input.graph() != this || input.kind() != Node.Kind.INPUT) {
             throw new IllegalArgumentException("feed: node '" + input.label()
                     + "' is not an input of this graph; parameters change through their value tensor");
@@ -163,6 +164,7 @@ public final class Graph {
      *     backward returns the wrong number or shapes of gradients
      */
     public void backward(Node loss) {
+        Objects.requireNonNull(loss, "backward: loss node");
         if (loss.graph() != this) {
             throw new IllegalArgumentException("backward: node '" + loss.label() + "' is of another graph");
         }
@@ -183,6 +185,8 @@ public final class Graph {
      *     not of this graph, or an op's backward returns the wrong number or shapes of gradients
      */
     public void backward(Node output, Tensor seed) {
+        Objects.requireNonNull(output, "backward: output node");
+        Objects.requireNonNull(seed, "backward: seed gradient");
         if (output.graph() != this) {
             throw new IllegalArgumentException("backward: node '" + output.label() + "' is of another graph");
         }

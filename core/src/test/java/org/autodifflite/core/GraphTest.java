@@ -174,6 +174,10 @@ class GraphTest {
         assertThatThrownBy(() -> g.feed(p, Tensor.row(2))).hasMessageContaining("'p' is not an input");
         assertThatThrownBy(() -> g.node("nope")).hasMessageContaining("no node labelled 'nope'").hasMessageContaining("[x, w, p]");
         assertThatThrownBy(() -> g.input("", Tensor.row(1))).hasMessageContaining("must not be empty");
+        assertThatThrownBy(() -> g.feed(null, Tensor.row(1))).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("feed: input node");
+        assertThatThrownBy(() -> g.backward(null)).hasMessageContaining("backward: loss node");
+        assertThatThrownBy(() -> g.backward(x, null)).hasMessageContaining("backward: seed gradient");
     }
 
     @Test

@@ -34,8 +34,8 @@ class WalkthroughTest {
 
     @Test
     void oneDimensionReproducesTheNotebookBitForBit() {
-        assertThat(run.out()).contains("J = 8\ndtheta = 2\nThe gradient is correct!\n"
-                + "difference = 2.919335883291695e-10\n".replace("\n", System.lineSeparator()));
+        assertThat(run.out()).contains(("J = 8\ndtheta = 2\nThe gradient is correct!\n"
+                + "difference = 2.919335883291695e-10\n").replace("\n", System.lineSeparator()));
     }
 
     @Test

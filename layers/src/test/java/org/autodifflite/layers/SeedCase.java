@@ -13,7 +13,7 @@ import org.autodifflite.core.Tensor;
 /** The seed notebook's test case, read from the JSON copied into the test resources. */
 final class SeedCase {
 
-    /** The notebook's cost at the test case (EXPECTED.md). */
+    /** The notebook's cost at the test case (the seed notebook, docs/demo.md). */
     static final double COST = 2.407833389834357;
 
     private SeedCase() {
