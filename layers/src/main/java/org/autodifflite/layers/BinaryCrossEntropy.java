@@ -1,6 +1,5 @@
 package org.autodifflite.layers;
 
-import org.autodifflite.core.Op;
 import org.autodifflite.core.Tensor;
 
 /**
@@ -22,37 +21,14 @@ import org.autodifflite.core.Tensor;
  * <p>Backward: {@code ∂L/∂a = (G/m)·(−y/a + (1−y)/(1−a))} (each term 0 where clamped). The labels
  * are not differentiable: their gradient is returned as zeros.
  */
-public final class BinaryCrossEntropy implements Op {
+public final class BinaryCrossEntropy extends LossOp {
 
     /** The lower bound applied to the arguments of both logarithms. */
     public static final double EPSILON = 1e-300;
 
     /** Creates the op; it holds no state. */
     public BinaryCrossEntropy() {
-    }
-
-    @Override
-    public String name() {
-        return "BinaryCrossEntropy";
-    }
-
-    @Override
-    public int arity() {
-        return 2;
-    }
-
-    @Override
-    public String inputName(int index) {
-        return switch (index) {
-            case 0 -> "A";
-            case 1 -> "Y";
-            default -> Op.super.inputName(index);
-        };
-    }
-
-    @Override
-    public boolean differentiable(int index) {
-        return index == 0;
+        super("BinaryCrossEntropy", "A");
     }
 
     /**
@@ -80,11 +56,9 @@ public final class BinaryCrossEntropy implements Op {
     }
 
     private double cost(Tensor[] inputs) {
-        Op.requireInputs(this, inputs);
+        requirePredictionAndLabels(inputs);
         Tensor a = inputs[0];
         Tensor y = inputs[1];
-        OpChecks.requireSameShape(name(), "A", a, "Y", y);
-        OpChecks.requireSamples(name(), "A", a);
         OpChecks.requireProbabilities(name(), y);
         double[] ad = a.data();
         double[] yd = y.data();

@@ -1,6 +1,5 @@
 package org.autodifflite.layers;
 
-import org.autodifflite.core.Op;
 import org.autodifflite.core.Tensor;
 
 /**
@@ -12,34 +11,11 @@ import org.autodifflite.core.Tensor;
  * <p>Backward: {@code ∂L/∂a = (2G/n)·(a − y)}. The targets are not differentiable: their gradient
  * is returned as zeros.
  */
-public final class MeanSquaredError implements Op {
+public final class MeanSquaredError extends LossOp {
 
     /** Creates the op; it holds no state. */
     public MeanSquaredError() {
-    }
-
-    @Override
-    public String name() {
-        return "MeanSquaredError";
-    }
-
-    @Override
-    public int arity() {
-        return 2;
-    }
-
-    @Override
-    public String inputName(int index) {
-        return switch (index) {
-            case 0 -> "A";
-            case 1 -> "Y";
-            default -> Op.super.inputName(index);
-        };
-    }
-
-    @Override
-    public boolean differentiable(int index) {
-        return index == 0;
+        super("MeanSquaredError", "A");
     }
 
     /**
@@ -49,11 +25,9 @@ public final class MeanSquaredError implements Op {
      */
     @Override
     public Tensor forward(Tensor... inputs) {
-        Op.requireInputs(this, inputs);
+        requirePredictionAndLabels(inputs);
         Tensor a = inputs[0];
         Tensor y = inputs[1];
-        OpChecks.requireSameShape(name(), "A", a, "Y", y);
-        OpChecks.requireSamples(name(), "A", a);
         OpChecks.requireFinite(name(), "Y", y);
         double[] ad = a.data();
         double[] yd = y.data();

@@ -1,6 +1,5 @@
 package org.autodifflite.layers;
 
-import org.autodifflite.core.Op;
 import org.autodifflite.core.Tensor;
 
 /**
@@ -15,34 +14,11 @@ import org.autodifflite.core.Tensor;
  * <p>Backward: {@code ∂L/∂z = (G/m)·(σ(z) − y)}. The labels are not differentiable: their
  * gradient is returned as zeros.
  */
-public final class SigmoidBinaryCrossEntropy implements Op {
+public final class SigmoidBinaryCrossEntropy extends LossOp {
 
     /** Creates the op; it holds no state. */
     public SigmoidBinaryCrossEntropy() {
-    }
-
-    @Override
-    public String name() {
-        return "SigmoidBinaryCrossEntropy";
-    }
-
-    @Override
-    public int arity() {
-        return 2;
-    }
-
-    @Override
-    public String inputName(int index) {
-        return switch (index) {
-            case 0 -> "Z";
-            case 1 -> "Y";
-            default -> Op.super.inputName(index);
-        };
-    }
-
-    @Override
-    public boolean differentiable(int index) {
-        return index == 0;
+        super("SigmoidBinaryCrossEntropy", "Z");
     }
 
     /**
@@ -53,11 +29,9 @@ public final class SigmoidBinaryCrossEntropy implements Op {
      */
     @Override
     public Tensor forward(Tensor... inputs) {
-        Op.requireInputs(this, inputs);
+        requirePredictionAndLabels(inputs);
         Tensor z = inputs[0];
         Tensor y = inputs[1];
-        OpChecks.requireSameShape(name(), "Z", z, "Y", y);
-        OpChecks.requireSamples(name(), "Z", z);
         OpChecks.requireProbabilities(name(), y);
         double[] zd = z.data();
         double[] yd = y.data();

@@ -1,6 +1,5 @@
 package org.autodifflite.layers;
 
-import org.autodifflite.core.Op;
 import org.autodifflite.core.Tensor;
 
 /**
@@ -19,37 +18,14 @@ import org.autodifflite.core.Tensor;
  * {@code (G/m)·(softmax − y)} for columns of {@code Y} that sum to 1. The labels are not
  * differentiable: their gradient is returned as zeros.
  */
-public final class SoftmaxCrossEntropy implements Op {
+public final class SoftmaxCrossEntropy extends LossOp {
 
     /** How far a column of {@code Y} may sum from 1 (rounding in the caller's probabilities). */
     public static final double SUM_TOLERANCE = 1e-6;
 
     /** Creates the op; it holds no state. */
     public SoftmaxCrossEntropy() {
-    }
-
-    @Override
-    public String name() {
-        return "SoftmaxCrossEntropy";
-    }
-
-    @Override
-    public int arity() {
-        return 2;
-    }
-
-    @Override
-    public String inputName(int index) {
-        return switch (index) {
-            case 0 -> "Z";
-            case 1 -> "Y";
-            default -> Op.super.inputName(index);
-        };
-    }
-
-    @Override
-    public boolean differentiable(int index) {
-        return index == 0;
+        super("SoftmaxCrossEntropy", "Z");
     }
 
     /**
@@ -61,11 +37,9 @@ public final class SoftmaxCrossEntropy implements Op {
      */
     @Override
     public Tensor forward(Tensor... inputs) {
-        Op.requireInputs(this, inputs);
+        requirePredictionAndLabels(inputs);
         Tensor z = inputs[0];
         Tensor y = inputs[1];
-        OpChecks.requireSameShape(name(), "Z", z, "Y", y);
-        OpChecks.requireSamples(name(), "Z", z);
         OpChecks.requireProbabilities(name(), y);
         Tensor colSums = y.sumCols();
         for (int j = 0; j < colSums.cols(); j++) {
