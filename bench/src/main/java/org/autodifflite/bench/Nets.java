@@ -15,11 +15,11 @@ import org.autodifflite.core.Graph;
 import org.autodifflite.core.Node;
 import org.autodifflite.core.Op;
 import org.autodifflite.core.Tensor;
-import org.autodifflite.layers.BinaryCrossEntropy;
-import org.autodifflite.layers.Linear;
-import org.autodifflite.layers.ReLU;
-import org.autodifflite.layers.Sequential;
-import org.autodifflite.layers.Sigmoid;
+import org.autodifflite.core.ops.ReLU;
+import org.autodifflite.core.ops.Sigmoid;
+import org.autodifflite.layers.model.Sequential;
+import org.autodifflite.layers.ops.BinaryCrossEntropy;
+import org.autodifflite.layers.ops.Linear;
 
 /**
  * The networks the benchmarks and {@code bench/compare} share: the seed notebook's 4-5-3-1 net

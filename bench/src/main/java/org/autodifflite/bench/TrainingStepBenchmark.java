@@ -2,9 +2,9 @@ package org.autodifflite.bench;
 
 import java.util.concurrent.TimeUnit;
 import org.autodifflite.core.Tensor;
-import org.autodifflite.layers.Adam;
-import org.autodifflite.layers.ModelGraph;
-import org.autodifflite.layers.Sequential;
+import org.autodifflite.layers.model.ModelGraph;
+import org.autodifflite.layers.model.Sequential;
+import org.autodifflite.layers.train.Adam;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

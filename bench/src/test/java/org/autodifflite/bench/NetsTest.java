@@ -10,9 +10,9 @@ import org.autodifflite.check.GradientChecker;
 import org.autodifflite.check.InputResult;
 import org.autodifflite.check.Verdict;
 import org.autodifflite.core.Tensor;
-import org.autodifflite.layers.Adam;
-import org.autodifflite.layers.ModelGraph;
-import org.autodifflite.layers.Sequential;
+import org.autodifflite.layers.model.ModelGraph;
+import org.autodifflite.layers.model.Sequential;
+import org.autodifflite.layers.train.Adam;
 import org.junit.jupiter.api.Test;
 
 /**

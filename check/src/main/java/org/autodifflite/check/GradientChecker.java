@@ -51,19 +51,17 @@ import org.slf4j.LoggerFactory;
  * random entries per input. Entries run on {@link #withThreads(int) several threads}, each with
  * its own copy of the inputs; the report does not depend on the number of threads.
  *
- * <p><b>Nothing is lost.</b> The checker perturbs private copies only: parameters, inputs and
- * node values are left bit for bit as they were, also when an op throws (the exception
- * propagates). Parameter gradients are restored after the end-to-end check's backward pass.
+ * <p><b>Nothing is lost.</b> The checker perturbs private copies only: parameters, their
+ * gradients, inputs and node values are left bit for bit as they were, also when an op throws
+ * (the exception propagates). The end-to-end check takes its analytic gradients as values
+ * ({@link Graph#gradients(Node, java.util.Collection)}), so it writes no gradient anywhere.
  *
  * <p><b>Threads.</b> Instances are immutable and thread-safe; each {@code with…} method returns
  * a new checker. Several checks may run at once, also on graphs that share {@code Parameter}
- * objects (two batches of one model): parameter values are only read, and the end-to-end
- * check, which must run {@link Graph#backward(Node)} and so adds into the parameters' gradients
- * for a moment, does its save–backward–restore under one JVM-wide lock. What is <em>not</em>
- * safe is anything else writing those parameters while a check runs — an optimizer step, a
- * {@code backward} or {@code zeroGrad} of your own on another thread: the check would read
- * values that change under it and could restore gradients over the other thread's. Check a
- * model between training steps (e.g. from a training listener), not beside them.
+ * objects (two batches of one model): a check only reads parameter values. What is <em>not</em>
+ * safe is anything else writing those values while a check runs — an optimizer step on another
+ * thread: the check would read values that change under it. Check a model between training
+ * steps (e.g. from a training listener), not beside them.
  */
 public final class GradientChecker {
 

@@ -3,6 +3,7 @@ package org.autodifflite.check;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.autodifflite.core.FastForward;
 import org.autodifflite.core.Graph;
 import org.autodifflite.core.Node;
 import org.autodifflite.core.Op;
@@ -13,15 +14,12 @@ import org.autodifflite.core.Tensor;
  * A whole graph's scalar loss as a function of all its parameters (the notebook's
  * {@code gradient_check_n}). Perturbing one parameter replays only the op nodes downstream of
  * it; every other node keeps its cached value. Each evaluator perturbs private copies of the
- * parameters, so the graph's own tensors are never written. Ops that override
- * {@link Op#forwardInto} are replayed into per-evaluator buffers (no allocation), and the node
- * that takes the perturbed parameter itself uses {@link Op#forwardEntriesInto} when it can, so
+ * parameters, so the graph's own tensors are never written. Ops that implement
+ * {@link FastForward} are replayed into per-evaluator buffers (no allocation), and the node
+ * that takes the perturbed parameter itself uses {@link FastForward#forwardEntriesInto} when it can, so
  * perturbing {@code W(r,c)} of a linear layer redoes one row of its output, not all of it.
  */
 final class GraphSubject extends Subject {
-
-    /** Held while a check borrows parameter gradients (see {@link #fromBackward}). */
-    private static final Object GRADIENTS = new Object();
 
     private final List<Node> nodes;
     private final int lossIndex;
@@ -31,17 +29,16 @@ final class GraphSubject extends Subject {
     /** Per parameter and downstream node, the input position of the parameter itself, or -1. */
     private final int[][] direct;
     private final Op[] ops;
-    /** Per node: its op overrides {@link Op#forwardInto} / {@link Op#forwardEntriesInto}. */
-    private final boolean[] fast;
-    private final boolean[] incremental;
-    /** Per node: the cached value equals what {@link Op#forwardInto} gives at the clean inputs. */
+    /** Per node: its op, when it implements {@link FastForward}; else null. */
+    private final FastForward[] fast;
+    /** Per node: the cached value equals what {@link FastForward#forwardInto} gives at the clean inputs. */
     private final boolean[] cleanOk;
     private final int[][] inputIndex;
     private final Tensor[] base;
 
     /**
      * @param analyticByName the analytic gradient of each parameter by name, or null to take it
-     *     from {@link Graph#backward(Node)} (parameter gradients are restored afterwards)
+     *     from {@link Graph#gradients(Node, java.util.Collection)} (which changes nothing)
      */
     GraphSubject(Graph graph, Node loss, Map<String, Tensor> analyticByName) {
         super("graph", "end-to-end", parameterValues(graph), true);
@@ -66,15 +63,13 @@ final class GraphSubject extends Subject {
         inputIndex = new int[nodes.size()][];
         base = new Tensor[nodes.size()];
         ops = new Op[nodes.size()];
-        fast = new boolean[nodes.size()];
-        incremental = new boolean[nodes.size()];
+        fast = new FastForward[nodes.size()];
         cleanOk = new boolean[nodes.size()];
         for (Node n : nodes) {
             Op op = n.op();
             if (op != null && n.index() <= lossIndex) {
                 ops[n.index()] = op;
-                fast[n.index()] = OpOutput.overridesForwardInto(op);
-                incremental[n.index()] = fast[n.index()] && OpOutput.overridesForwardEntryInto(op);
+                fast[n.index()] = op instanceof FastForward ? (FastForward) op : null;
             }
             List<Node> ins = n.inputs();
             inputIndex[n.index()] = new int[ins.size()];
@@ -91,7 +86,7 @@ final class GraphSubject extends Subject {
         output = base[lossIndex];
         requireCurrent(loss);
         u = new double[] {1.0};
-        analytic = analyticByName == null ? fromBackward(graph, loss, params) : given(params, analyticByName);
+        analytic = analyticByName == null ? fromGradients(graph, loss, params) : given(params, analyticByName);
     }
 
     @Override
@@ -187,7 +182,7 @@ final class GraphSubject extends Subject {
                     for (int q = 0; q < a.length; q++) {
                         a[q] = vals[idx[q]];
                     }
-                    if (!fast[k]) {
+                    if (fast[k] == null) {
                         vals[k] = ops[k].forward(a);
                         continue;
                     }
@@ -197,7 +192,7 @@ final class GraphSubject extends Subject {
                         for (Tensor t : a) {
                             inputSize += t.size();
                         }
-                        o = new OpOutput(ops[k], base[k], incremental[k], cleanOk[k] ? base[k] : null, inputSize);
+                        o = new OpOutput(fast[k], base[k], true, cleanOk[k] ? base[k] : null, inputSize);
                         outs[k] = o;
                     }
                     // Only a node that takes the parameter itself sees just [from, to) changed.
@@ -227,9 +222,9 @@ final class GraphSubject extends Subject {
                 a[q] = vals[inputIndex[k][q]];
             }
             // The same path as the evaluations, so the check also covers forwardInto.
-            if (fast[k]) {
+            if (fast[k] != null) {
                 vals[k] = Tensor.zerosLike(base[k]);
-                n.op().forwardInto(vals[k], a);
+                fast[k].forwardInto(vals[k], a);
                 // The cached value is the node's clean output only if forwardInto reproduces it.
                 cleanOk[k] = vals[k].equals(base[k]);
             } else {
@@ -253,34 +248,14 @@ final class GraphSubject extends Subject {
         return v;
     }
 
-    /**
-     * Runs the graph's own backward, reads each parameter node's gradient, restores the grads.
-     *
-     * <p>{@link Graph#backward(Node)} adds into the parameters' gradients, so between the save and
-     * the restore they hold a temporary sum. Two checkers whose graphs share {@link Parameter}
-     * objects would otherwise save each other's temporary sums and restore the wrong gradients:
-     * the whole save–backward–restore runs under {@link #GRADIENTS}, one JVM-wide lock.
-     */
-    private Tensor[] fromBackward(Graph graph, Node loss, List<Parameter> params) {
-        synchronized (GRADIENTS) {
-            Tensor[] saved = new Tensor[params.size()];
-            for (int i = 0; i < saved.length; i++) {
-                saved[i] = params.get(i).grad().copy();
-            }
-            Tensor[] out = new Tensor[params.size()];
-            try {
-                graph.backward(loss);
-                for (int i = 0; i < out.length; i++) {
-                    Tensor g = nodes.get(paramNode[i]).grad();
-                    out[i] = g == null ? Tensor.zerosLike(values[i]) : g.copy();
-                }
-            } finally {
-                for (int i = 0; i < saved.length; i++) {
-                    params.get(i).grad().copyFrom(saved[i]);
-                }
-            }
-            return out;
+    /** The analytic gradients as values: the graph and the parameters' gradients stay untouched. */
+    private static Tensor[] fromGradients(Graph graph, Node loss, List<Parameter> params) {
+        Map<Parameter, Tensor> grads = graph.gradients(loss, params);
+        Tensor[] out = new Tensor[params.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = grads.get(params.get(i));
         }
+        return out;
     }
 
     private static Tensor[] given(List<Parameter> params, Map<String, Tensor> byName) {

@@ -1,25 +1,24 @@
 package org.autodifflite.check;
 
-import org.autodifflite.core.Op;
+import org.autodifflite.core.FastForward;
 import org.autodifflite.core.Tensor;
 
 /**
  * One reusable output buffer of one op, kept up to date with as little work as the op allows:
- * {@link Op#forwardInto} for a whole evaluation, {@link Op#forwardEntriesInto} when only some
+ * {@link FastForward#forwardInto} for a whole evaluation, {@link FastForward#forwardEntriesInto} when only some
  * entries of one input differ from the unperturbed ("clean") inputs. It remembers which entries
  * its contents were last computed with, so that moving the perturbation from one entry to the
  * next costs two incremental updates (the old entry, now restored, and the new one) instead of a
  * whole forward.
  *
- * <p>Used only for ops that override {@link Op#forwardInto} (see {@link #overridesForwardInto});
- * one instance per thread, never shared.
+ * <p>Used only for ops that implement {@link FastForward}; one instance per thread, never shared.
  */
 final class OpOutput {
 
     /** The contents are not known to be the op's output at inputs near the clean ones. */
     private static final int UNKNOWN = -1;
 
-    private final Op op;
+    private final FastForward op;
     private final Tensor out;
     /** The op's output at the clean inputs, or null if not known. */
     private final Tensor clean;
@@ -38,12 +37,13 @@ final class OpOutput {
     /**
      * @param op the op
      * @param like a tensor shaped like the op's output
-     * @param incremental whether the op overrides {@link Op#forwardEntriesInto}
-     * @param clean the op's output at the clean inputs, bit for bit as {@link Op#forwardInto}
+     * @param incremental whether to try {@link FastForward#forwardEntriesInto} (an op that has no
+     *     incremental forward declines it once, and is then evaluated whole)
+     * @param clean the op's output at the clean inputs, bit for bit as {@link FastForward#forwardInto}
      *     gives it, or null if not known
      * @param inputSize the total number of input entries (to choose how to undo a perturbation)
      */
-    OpOutput(Op op, Tensor like, boolean incremental, Tensor clean, long inputSize) {
+    OpOutput(FastForward op, Tensor like, boolean incremental, Tensor clean, long inputSize) {
         this.op = op;
         this.out = Tensor.zerosLike(like);
         this.incremental = incremental;
@@ -88,34 +88,5 @@ final class OpOutput {
         lastFrom = from;
         lastTo = to;
         return out;
-    }
-
-    /** Per op class: whether it overrides forwardInto, and forwardEntriesInto (reflection is slow: once per class). */
-    private static final ClassValue<boolean[]> OVERRIDES = new ClassValue<>() {
-        @Override
-        protected boolean[] computeValue(Class<?> type) {
-            return new boolean[] {
-                overrides(type, "forwardInto", Tensor.class, Tensor[].class),
-                overrides(type, "forwardEntriesInto", Tensor.class, int.class, int.class, int.class, Tensor[].class)
-            };
-        }
-    };
-
-    /** @return whether the op's class overrides {@link Op#forwardInto} (an allocation-free forward) */
-    static boolean overridesForwardInto(Op op) {
-        return OVERRIDES.get(op.getClass())[0];
-    }
-
-    /** @return whether the op's class overrides {@link Op#forwardEntriesInto} (an incremental forward) */
-    static boolean overridesForwardEntryInto(Op op) {
-        return OVERRIDES.get(op.getClass())[1];
-    }
-
-    private static boolean overrides(Class<?> type, String name, Class<?>... types) {
-        try {
-            return type.getMethod(name, types).getDeclaringClass() != Op.class;
-        } catch (NoSuchMethodException | SecurityException e) {
-            return false;
-        }
     }
 }

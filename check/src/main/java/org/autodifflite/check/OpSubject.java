@@ -1,6 +1,7 @@
 package org.autodifflite.check;
 
 import java.util.Arrays;
+import org.autodifflite.core.FastForward;
 import org.autodifflite.core.Op;
 import org.autodifflite.core.Tensor;
 
@@ -10,18 +11,17 @@ import org.autodifflite.core.Tensor;
  * backward returning one gradient per input shaped like it, leaving its arguments alone, and
  * linear in {@code u} ({@code backward(2u) = 2·backward(u)}, {@code backward(0) = 0}).
  *
- * <p>An op that overrides {@link Op#forwardInto} is evaluated into reusable buffers (after a
- * check that it agrees with {@code forward} bit for bit), and one that also overrides
- * {@link Op#forwardEntriesInto} recomputes only what perturbed entries influence; the numbers,
- * and so the report, are the same as through {@code forward}.
+ * <p>An op that implements {@link FastForward} is evaluated into reusable buffers (after a
+ * check that {@link FastForward#forwardInto} agrees with {@code forward} bit for bit), and
+ * recomputes only what perturbed entries influence when it has
+ * {@link FastForward#forwardEntriesInto}; the numbers, and so the report, are the same as
+ * through {@code forward}.
  */
 final class OpSubject extends Subject {
 
     private final Op op;
-    /** Whether perturbed evaluations go through {@link Op#forwardInto} (the op overrides it). */
-    private boolean fast;
-    /** Whether they may use {@link Op#forwardEntriesInto} for perturbed entries. */
-    private final boolean incremental;
+    /** The op, when perturbed evaluations go through its {@link FastForward} methods; else null. */
+    private FastForward fast;
 
     /**
      * @param label the node's label for reports
@@ -32,8 +32,7 @@ final class OpSubject extends Subject {
     OpSubject(String label, Op op, Tensor[] inputs, long seed) {
         super(label, op.name(), inputs, false);
         this.op = op;
-        this.fast = OpOutput.overridesForwardInto(op);
-        this.incremental = fast && OpOutput.overridesForwardEntryInto(op);
+        this.fast = op instanceof FastForward ? (FastForward) op : null;
         prepare(seed);
     }
 
@@ -50,7 +49,8 @@ final class OpSubject extends Subject {
     @Override
     Evaluator newEvaluator() {
         Tensor[] work = copies(values);
-        if (fast) {
+        if (fast != null) {
+            FastForward f = fast;
             // Allocation-free: one reusable output buffer per slot, updated incrementally
             // when the op allows it.
             OpOutput[] slots = new OpOutput[SLOTS];
@@ -60,7 +60,7 @@ final class OpSubject extends Subject {
             }
             for (int k = 0; k < SLOTS; k++) {
                 // The output was checked equal to forwardInto's: it is the clean output.
-                slots[k] = new OpOutput(op, output, incremental, output, inputSize);
+                slots[k] = new OpOutput(f, output, true, output, inputSize);
             }
             return new Evaluator() {
                 @Override
@@ -114,15 +114,15 @@ final class OpSubject extends Subject {
                 output = output.copy();
             }
         }
-        if (fast) {
+        if (fast != null) {
             // The second evaluation goes through the fast path: it must agree with forward.
             Tensor again = Tensor.zerosLike(output);
-            op.forwardInto(again, work);
+            fast.forwardInto(again, work);
             if (!output.equals(again)) {
                 breachAll("forwardInto gave other values than forward for the same inputs (or forward is"
                         + " not deterministic); forwardInto must give exactly forward's bits, and an op must"
                         + " keep no state (pass random masks in as inputs)");
-                fast = false; // go on checking forward itself
+                fast = null; // go on checking forward itself
             }
         } else {
             Tensor again = op.forward(work);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.stream.Stream;
+import org.autodifflite.core.FastForward;
 import org.autodifflite.core.Graph;
 import org.autodifflite.core.Node;
 import org.autodifflite.core.Op;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FastPathTest {
 
     /** {@code A·B}, with both fast paths: a changed entry of A redoes its row, of B its column. */
-    static class FastMatMul implements Op {
+    static class FastMatMul implements FastForward {
         private final boolean incremental;
         private final double forwardIntoError;
 
@@ -83,7 +84,7 @@ class FastPathTest {
     }
 
     /** {@code tanh}, entry by entry, with both fast paths. */
-    static final Op FAST_TANH = new Op() {
+    static final Op FAST_TANH = new FastForward() {
         @Override
         public String name() {
             return "Tanh";

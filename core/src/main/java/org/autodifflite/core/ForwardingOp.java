@@ -6,7 +6,9 @@ import java.util.Objects;
  * An op that forwards every call to another op: the base for a wrapper that changes one thing —
  * a planted bug in the backward pass (tests, the demo, benchmarks), a different name for
  * reports. A subclass overrides what it changes; everything else, including the allocation-free
- * and incremental forwards the checker uses, stays the wrapped op's.
+ * and incremental forwards the checker uses ({@link FastForward}, when the wrapped op has them),
+ * stays the wrapped op's. The backward pass that skips unneeded gradients is <em>not</em>
+ * forwarded: a wrapper's {@code backward} always runs, so a planted bug is never bypassed.
  *
  * <pre>{@code
  * Op doubled = new ForwardingOp(new Linear()) {
@@ -18,7 +20,7 @@ import java.util.Objects;
  * };
  * }</pre>
  */
-public abstract class ForwardingOp implements Op {
+public abstract class ForwardingOp implements FastForward {
 
     private final Op delegate;
 
@@ -62,14 +64,30 @@ public abstract class ForwardingOp implements Op {
         return delegate.forward(inputs);
     }
 
+    /**
+     * The wrapped op's allocation-free forward, or its {@code forward} copied into {@code out}
+     * when it has none.
+     */
     @Override
     public void forwardInto(Tensor out, Tensor... inputs) {
-        delegate.forwardInto(out, inputs);
+        if (delegate instanceof FastForward) {
+            ((FastForward) delegate).forwardInto(out, inputs);
+            return;
+        }
+        Tensor y = delegate.forward(inputs);
+        if (y == null || !y.sameShape(out)) {
+            throw new IllegalArgumentException(name() + ": forwardInto was given a " + out.shape()
+                    + " output buffer but forward returned " + (y == null ? "null" : y.shape())
+                    + "; pass a buffer shaped like the output");
+        }
+        out.copyFrom(y);
     }
 
+    /** The wrapped op's incremental forward, or {@code false} when it has none. */
     @Override
     public boolean forwardEntriesInto(Tensor out, int input, int from, int to, Tensor... inputs) {
-        return delegate.forwardEntriesInto(out, input, from, to, inputs);
+        return delegate instanceof FastForward
+                && ((FastForward) delegate).forwardEntriesInto(out, input, from, to, inputs);
     }
 
     @Override

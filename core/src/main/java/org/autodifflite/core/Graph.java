@@ -1,9 +1,11 @@
 package org.autodifflite.core;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,7 +45,9 @@ public final class Graph {
     }
 
     /**
-     * Records an input leaf: data such as a batch, its labels or a dropout mask.
+     * Records an input leaf: data such as a batch, its labels or a dropout mask. Data needs no
+     * gradient, so {@link #backward} computes none for it (nor for anything computed from data
+     * alone); use {@link #variable} for a leaf whose gradient you want.
      *
      * @param name a label unique in this graph
      * @param value its value; the graph keeps this tensor (not a copy)
@@ -53,7 +57,65 @@ public final class Graph {
     public Node input(String name, Tensor value) {
         Objects.requireNonNull(value, "value");
         return add(new Node(this, nodes.size(), requireFreeLabel(name), Node.Kind.INPUT, null,
-                List.of(), null, value));
+                List.of(), null, value, false));
+    }
+
+    /**
+     * Records a leaf whose gradient {@link #backward} computes, without making it a trainable
+     * {@link Parameter}: micrograd's {@code Value}, or an input whose gradient you want to see.
+     *
+     * <pre>{@code
+     * Node x = g.variable("x", -4);
+     * Node y = x.mul(x).add(x);
+     * g.backward(y);               // x.grad() is 2x + 1 = -7
+     * }</pre>
+     *
+     * @param name a label unique in this graph
+     * @param value its value; the graph keeps this tensor (not a copy)
+     * @return the new node; it can be {@link #feed fed} like an input
+     * @throws IllegalArgumentException if the name is already used in this graph
+     */
+    public Node variable(String name, Tensor value) {
+        Objects.requireNonNull(value, "value");
+        return add(new Node(this, nodes.size(), requireFreeLabel(name), Node.Kind.INPUT, null,
+                List.of(), null, value, true));
+    }
+
+    /**
+     * Records a scalar {@link #variable}.
+     *
+     * @param name a label unique in this graph
+     * @param value its value, held as a rank-0 tensor
+     * @return the new node
+     * @throws IllegalArgumentException if the name is already used in this graph
+     */
+    public Node variable(String name, double value) {
+        return variable(name, Tensor.scalar(value));
+    }
+
+    /**
+     * Records a constant leaf, labelled by its value and position (for example {@code 2.0#3}); the
+     * expression API makes one for every number it is given ({@code x.mul(2)}). A constant needs
+     * no gradient and is never fed.
+     *
+     * @param value the constant
+     * @return the new node
+     */
+    public Node constant(Tensor value) {
+        Objects.requireNonNull(value, "value");
+        String label = (value.isScalar() ? String.valueOf(value.data()[0]) : "const") + "#" + nodes.size();
+        return add(new Node(this, nodes.size(), requireFreeLabel(label), Node.Kind.CONSTANT, null,
+                List.of(), null, value, false));
+    }
+
+    /**
+     * Records a scalar constant, as {@link #constant(Tensor)}.
+     *
+     * @param value the constant, held as a rank-0 tensor
+     * @return the new node
+     */
+    public Node constant(double value) {
+        return constant(Tensor.scalar(value));
     }
 
     /**
@@ -71,7 +133,7 @@ public final class Graph {
             return existing;
         }
         Node n = add(new Node(this, nodes.size(), requireFreeLabel(p.name()), Node.Kind.PARAMETER,
-                null, List.of(), p, p.value()));
+                null, List.of(), p, p.value(), true));
         parameterNodes.put(p, n);
         return n;
     }
@@ -119,7 +181,11 @@ public final class Graph {
             Op.requireInputs(op, values);
         }
         Tensor out = evaluate(op, free, values);
-        return add(new Node(this, nodes.size(), free, Node.Kind.OP, op, List.of(inputs), null, out));
+        boolean requiresGrad = false;
+        for (Node in : inputs) {
+            requiresGrad |= in.requiresGrad();
+        }
+        return add(new Node(this, nodes.size(), free, Node.Kind.OP, op, List.of(inputs), null, out, requiresGrad));
     }
 
     /**
@@ -155,29 +221,35 @@ public final class Graph {
     }
 
     /**
-     * Back-propagates from a scalar loss: every node the loss depends on gets its gradient
-     * ({@link Node#grad()}), and every parameter's gradient tensor has the gradient with
-     * respect to it <em>added</em> (call {@link #zeroGrad()} between steps).
+     * Back-propagates from a scalar loss: every node that depends on a parameter or a
+     * {@link #variable} gets its gradient ({@link Node#grad()}), and every parameter's gradient
+     * tensor has the gradient with respect to it <em>added</em> (call {@link #zeroGrad()} between
+     * steps). Gradients of data — inputs, constants and what is computed from them alone — are
+     * not computed, and ops are told so ({@link Op#backward(Tensor[], Tensor, Tensor, boolean[])}).
      *
-     * @param loss a 1×1 node of this graph
-     * @throws IllegalArgumentException if the loss is not 1×1 or not of this graph, or an op's
-     *     backward returns the wrong number or shapes of gradients
+     * <p>The order of a hand-written training step is: {@link #zeroGrad()}, {@code backward(loss)},
+     * the optimizer's step (which changes the parameters in place), then {@link #recompute()} (or
+     * a fresh graph) before the next loss is read.
+     *
+     * @param loss a node of this graph holding one value (rank 0, or any shape of size 1)
+     * @throws IllegalArgumentException if the loss holds more than one value or is not of this
+     *     graph, or an op's backward returns the wrong number or shapes of gradients
      */
     public void backward(Node loss) {
         Objects.requireNonNull(loss, "backward: loss node");
-        if (loss.graph() != this) {
-            throw new IllegalArgumentException("backward: node '" + loss.label() + "' is of another graph");
-        }
+        requireOwn("backward", loss);
         if (!loss.value.isScalar()) {
             throw new IllegalArgumentException("backward: node '" + loss.label() + "' is "
-                    + loss.value.shape() + ", not a 1×1 scalar loss; pass a seed gradient of shape "
-                    + loss.value.shape() + " with backward(node, seed)");
+                    + loss.value.shape() + ", not a scalar loss; reduce it to one value (e.g. sum() or"
+                    + " mean()) or pass a seed gradient of shape " + loss.value.shape()
+                    + " with backward(node, seed)");
         }
-        backward(loss, Tensor.scalar(1.0));
+        backward(loss, ones(loss.value));
     }
 
     /**
-     * Back-propagates a given gradient of some scalar with respect to {@code output}.
+     * Back-propagates a given gradient of some scalar with respect to {@code output}, as
+     * {@link #backward(Node)} does from a loss.
      *
      * @param output a node of this graph
      * @param seed the gradient with respect to {@code output}, shaped like its value
@@ -187,31 +259,16 @@ public final class Graph {
     public void backward(Node output, Tensor seed) {
         Objects.requireNonNull(output, "backward: output node");
         Objects.requireNonNull(seed, "backward: seed gradient");
-        if (output.graph() != this) {
-            throw new IllegalArgumentException("backward: node '" + output.label() + "' is of another graph");
-        }
+        requireOwn("backward", output);
         Tensor.requireSameShape("backward: seed gradient for node '" + output.label() + "'",
                 seed, output.value);
+        boolean[] wanted = new boolean[nodes.size()];
         for (Node n : nodes) {
-            n.grad = null;
+            wanted[n.index()] = n.requiresGrad();
         }
-        output.grad = seed.copy();
-        for (int k = output.index(); k >= 0; k--) {
-            Node n = nodes.get(k);
-            if (n.grad == null || n.op() == null) {
-                continue;
-            }
-            Tensor[] grads = n.op().backward(inputValues(n), n.value, n.grad);
-            checkGradients(n, grads);
-            List<Node> ins = n.inputs();
-            for (int i = 0; i < ins.size(); i++) {
-                Node in = ins.get(i);
-                if (in.grad == null) {
-                    in.grad = grads[i].copy();
-                } else {
-                    in.grad.addInPlace(grads[i]);
-                }
-            }
+        Tensor[] grads = propagate(output, seed, wanted);
+        for (Node n : nodes) {
+            n.grad = grads[n.index()];
         }
         for (Node n : nodes) {
             if (n.parameter() != null && n.grad != null) {
@@ -219,6 +276,123 @@ public final class Graph {
             }
         }
         LOG.debug("backward from '{}' through {} nodes", output.label(), output.index() + 1);
+    }
+
+    /**
+     * The gradients of a scalar loss with respect to some parameters, as values: nothing in the
+     * graph or the parameters is changed (neither {@link Node#grad()} nor
+     * {@link Parameter#grad()}), so a caller such as the gradient checker needs to save and
+     * restore nothing. Only the gradients on paths from these parameters to the loss are
+     * computed.
+     *
+     * @param loss a node of this graph holding one value
+     * @param parameters the parameters wanted; each must be used in this graph
+     * @return each parameter's gradient, in the order given (zeros for one the loss does not
+     *     depend on)
+     * @throws IllegalArgumentException if the loss holds more than one value or is not of this
+     *     graph, a parameter is not used in it, or an op's backward returns the wrong number or
+     *     shapes of gradients
+     */
+    public Map<Parameter, Tensor> gradients(Node loss, Collection<Parameter> parameters) {
+        Objects.requireNonNull(parameters, "gradients: parameters");
+        Node[] wrt = new Node[parameters.size()];
+        int i = 0;
+        for (Parameter p : parameters) {
+            Node n = parameterNodes.get(Objects.requireNonNull(p, "gradients: a parameter is null"));
+            if (n == null) {
+                throw new IllegalArgumentException("gradients: parameter '" + p.name()
+                        + "' is not used in this graph; its parameters are " + names(parameters()));
+            }
+            wrt[i++] = n;
+        }
+        Tensor[] grads = gradients(loss, wrt);
+        Map<Parameter, Tensor> out = new LinkedHashMap<>();
+        i = 0;
+        for (Parameter p : parameters) {
+            out.put(p, grads[i++]);
+        }
+        return out;
+    }
+
+    /**
+     * The gradients of a scalar loss with respect to any nodes of this graph (leaves or not), as
+     * values, changing nothing (see {@link #gradients(Node, Collection)}).
+     *
+     * @param loss a node of this graph holding one value
+     * @param wrt the nodes wanted
+     * @return one gradient per node, shaped like its value (zeros where the loss does not depend
+     *     on it)
+     * @throws IllegalArgumentException if the loss holds more than one value, a node is not of
+     *     this graph, or an op's backward returns the wrong number or shapes of gradients
+     */
+    public Tensor[] gradients(Node loss, Node... wrt) {
+        Objects.requireNonNull(loss, "gradients: loss node");
+        Objects.requireNonNull(wrt, "gradients: nodes");
+        requireOwn("gradients", loss);
+        if (!loss.value.isScalar()) {
+            throw new IllegalArgumentException("gradients: node '" + loss.label() + "' is "
+                    + loss.value.shape() + ", not a scalar loss; reduce it to one value (e.g. sum() or mean())");
+        }
+        boolean[] wanted = new boolean[nodes.size()];
+        for (Node n : wrt) {
+            Objects.requireNonNull(n, "gradients: a node is null");
+            requireOwn("gradients", n);
+            wanted[n.index()] = true;
+        }
+        // A node's gradient is needed when it lies on a path from a wanted node to the loss.
+        for (Node n : nodes) {
+            for (Node in : n.inputs()) {
+                wanted[n.index()] |= wanted[in.index()];
+            }
+        }
+        Tensor[] grads = propagate(loss, ones(loss.value), wanted);
+        Tensor[] out = new Tensor[wrt.length];
+        for (int i = 0; i < wrt.length; i++) {
+            Tensor g = grads[wrt[i].index()];
+            out[i] = g != null ? g : Tensor.zerosLike(wrt[i].value);
+        }
+        return out;
+    }
+
+    /**
+     * The reverse sweep: from {@code output} down, each op node whose gradient is wanted runs its
+     * backward for the inputs whose gradient is wanted, and the results are <em>added</em> into
+     * its inputs' gradients. Returns every node's gradient (null where none was computed).
+     */
+    private Tensor[] propagate(Node output, Tensor seed, boolean[] wanted) {
+        Tensor[] grads = new Tensor[nodes.size()];
+        grads[output.index()] = seed.copy();
+        for (int k = output.index(); k >= 0; k--) {
+            Node n = nodes.get(k);
+            Tensor g = grads[k];
+            if (g == null || n.op() == null || !wanted[k]) {
+                continue;
+            }
+            List<Node> ins = n.inputs();
+            boolean[] needs = new boolean[ins.size()];
+            boolean any = false;
+            for (int i = 0; i < needs.length; i++) {
+                needs[i] = wanted[ins.get(i).index()];
+                any |= needs[i];
+            }
+            if (!any) {
+                continue;
+            }
+            Tensor[] inGrads = n.op().backward(inputValues(n), n.value, g, needs);
+            checkGradients(n, inGrads, needs);
+            for (int i = 0; i < needs.length; i++) {
+                if (!needs[i]) {
+                    continue;
+                }
+                int j = ins.get(i).index();
+                if (grads[j] == null) {
+                    grads[j] = inGrads[i].copy();
+                } else {
+                    grads[j].addInPlace(inGrads[i]);
+                }
+            }
+        }
+        return grads;
     }
 
     /** Clears every node's gradient and sets every parameter's gradient to zero. */
@@ -298,6 +472,26 @@ public final class Graph {
         return sb.toString();
     }
 
+    private void requireOwn(String method, Node n) {
+        if (n.graph() != this) {
+            throw new IllegalArgumentException(method + ": node '" + n.label() + "' is of another graph");
+        }
+    }
+
+    private static Tensor ones(Tensor like) {
+        Tensor t = Tensor.zerosLike(like);
+        t.fill(1.0);
+        return t;
+    }
+
+    private static List<String> names(List<Parameter> ps) {
+        List<String> out = new ArrayList<>();
+        for (Parameter p : ps) {
+            out.add(p.name());
+        }
+        return out;
+    }
+
     private Node add(Node n) {
         nodes.add(n);
         byLabel.put(n.label(), n);
@@ -324,7 +518,7 @@ public final class Graph {
         return out;
     }
 
-    private static void checkGradients(Node n, Tensor[] grads) {
+    private static void checkGradients(Node n, Tensor[] grads, boolean[] needs) {
         Op op = n.op();
         List<Node> ins = n.inputs();
         if (grads == null || grads.length != ins.size()) {
@@ -335,7 +529,7 @@ public final class Graph {
         }
         for (int i = 0; i < grads.length; i++) {
             Tensor in = ins.get(i).value;
-            if (grads[i] == null || !grads[i].sameShape(in)) {
+            if (needs[i] && (grads[i] == null || !grads[i].sameShape(in))) {
                 throw new IllegalStateException(op.name() + " '" + n.label() + "': backward returned a "
                         + (grads[i] == null ? "null" : grads[i].shape()) + " gradient for input " + i
                         + " (" + op.inputName(i) + ", node '" + ins.get(i).label() + "') of shape "

@@ -18,6 +18,8 @@ public final class Node {
         INPUT,
         /** a trainable {@link Parameter} */
         PARAMETER,
+        /** a number the expression API was given, such as the 2 in {@code x.mul(2)} */
+        CONSTANT,
         /** the output of an {@link Op} */
         OP
     }
@@ -29,11 +31,12 @@ public final class Node {
     private final Op op;
     private final List<Node> inputs;
     private final Parameter parameter;
+    private final boolean requiresGrad;
     Tensor value;
     Tensor grad;
 
     Node(Graph graph, int index, String label, Kind kind, Op op, List<Node> inputs,
-            Parameter parameter, Tensor value) {
+            Parameter parameter, Tensor value, boolean requiresGrad) {
         this.graph = graph;
         this.index = index;
         this.label = label;
@@ -42,6 +45,7 @@ public final class Node {
         this.inputs = inputs;
         this.parameter = parameter;
         this.value = value;
+        this.requiresGrad = requiresGrad;
     }
 
     /** @return the graph this node belongs to */
@@ -64,7 +68,15 @@ public final class Node {
         return kind;
     }
 
-    /** @return whether this node is an input or a parameter */
+    /**
+     * @return whether {@link Graph#backward} computes this node's gradient: true for parameters
+     *     and variables and for every op node that depends on one, false for data and constants
+     */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** @return whether this node is a leaf: an input, a variable, a parameter or a constant */
     public boolean isLeaf() {
         return kind != Kind.OP;
     }

@@ -52,58 +52,22 @@ public interface Op {
     Tensor[] backward(Tensor[] inputs, Tensor output, Tensor gradOutput);
 
     /**
-     * Computes the output into {@code out} instead of a new tensor: afterwards {@code out} holds,
-     * bit for bit, what {@link #forward} returns for the same inputs. Callers that evaluate an
-     * op many times (the gradient checker: several evaluations per perturbed entry) reuse one
-     * output buffer this way.
+     * The backward pass when some input gradients are not wanted: the engine passes
+     * {@code needsInputGrad[i] == false} for an input that is data and depends on no parameter
+     * (the first layer's {@code X}), as PyTorch's {@code ctx.needs_input_grad}. An op may then
+     * skip that gradient's work and return {@code null} in its place; the engine never reads it.
+     * The default ignores the hint and calls {@link #backward(Tensor[], Tensor, Tensor)}, so an
+     * op needs this only when one of its gradients is expensive.
      *
-     * <p>The default calls {@link #forward} and copies the result; ops override it to write
-     * straight into {@code out} and allocate nothing. An override must give exactly the bits of
-     * {@code forward}, or a check of the op would check another function.
-     *
-     * @param out the output buffer, shaped like {@code forward}'s result for these inputs; it is
-     *     none of the inputs
-     * @param inputs the input values, in the op's order; not modified
-     * @throws IllegalArgumentException if the inputs are wrong (as {@link #forward}), or
-     *     {@code out}'s shape is not the output's
+     * @param inputs the values {@link #forward} was called with
+     * @param output the value {@link #forward} returned for them
+     * @param gradOutput the gradient of the loss with respect to {@code output}, shaped like it
+     * @param needsInputGrad per input, whether its gradient is used; at least one is true
+     * @return one gradient per input, each shaped like that input, or {@code null} where
+     *     {@code needsInputGrad} is false
      */
-    default void forwardInto(Tensor out, Tensor... inputs) {
-        Tensor y = forward(inputs);
-        if (y == null || !y.sameShape(out)) {
-            throw new IllegalArgumentException(name() + ": forwardInto was given a " + out.shape()
-                    + " output buffer but forward returned " + (y == null ? "null" : y.shape())
-                    + "; pass a buffer shaped like the output");
-        }
-        out.copyFrom(y);
-    }
-
-    /**
-     * Incremental forward after some entries of one input changed: recomputes, from the current
-     * inputs, every entry of {@code out} that depends on any of the entries {@code [from, to)}
-     * (row-major) of input {@code input}, and leaves all other entries of {@code out} untouched.
-     * So if {@code out} held {@code forward(inputs')} for inputs that differ from {@code inputs}
-     * at most in those entries, it afterwards holds {@code forward(inputs)}, bit for bit. The
-     * gradient checker perturbs one entry (or a range of them) at a time; for
-     * {@code Z = W·X + b}, changing {@code W(r,c)} changes only row {@code r} of {@code Z}, a
-     * fraction of the work of a whole forward.
-     *
-     * <p>The default does nothing and returns {@code false}: the caller then calls
-     * {@link #forwardInto}. An op that overrides it must recompute every output entry those
-     * input entries can influence (whatever their values), each with exactly the operations of
-     * {@code forward}; it may recompute more.
-     *
-     * @param out the output buffer (see above); not one of the inputs
-     * @param input the position of the input whose entries changed
-     * @param from the first changed entry, row-major
-     * @param to one past the last changed entry ({@code from ≤ to ≤ size})
-     * @param inputs the input values now, in the op's order; not modified
-     * @return {@code true} if {@code out} was brought up to date, {@code false} if the op has no
-     *     incremental forward (then {@code out} is unchanged)
-     * @throws IllegalArgumentException if the inputs are wrong (as {@link #forward}), or the
-     *     input or range does not exist
-     */
-    default boolean forwardEntriesInto(Tensor out, int input, int from, int to, Tensor... inputs) {
-        return false;
+    default Tensor[] backward(Tensor[] inputs, Tensor output, Tensor gradOutput, boolean[] needsInputGrad) {
+        return backward(inputs, output, gradOutput);
     }
 
     /**

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class ForwardingOpTest {
 
     /** An op that records which of its methods were called. */
-    private static final class Recording implements Op {
+    private static final class Recording implements FastForward {
         final List<String> calls = new ArrayList<>();
 
         @Override
@@ -65,7 +65,7 @@ class ForwardingOpTest {
     @Test
     void everyCallReachesTheWrappedOpUnlessOverridden() {
         Recording rec = new Recording();
-        Op wrapper = new ForwardingOp(rec) {
+        ForwardingOp wrapper = new ForwardingOp(rec) {
             @Override
             public Tensor[] backward(Tensor[] inputs, Tensor output, Tensor gradOutput) {
                 Tensor[] g = super.backward(inputs, output, gradOutput);
@@ -89,7 +89,10 @@ class ForwardingOpTest {
         assertThat(g[1].data()).containsExactly(2, 2);
         assertThat(rec.calls).containsExactly("name", "arity", "inputName1", "differentiable1", "forward",
                 "forwardInto", "forwardEntriesInto0:1-2", "backward");
-        assertThat(((ForwardingOp) wrapper).delegate()).isSameAs(rec);
+        assertThat(wrapper.delegate()).isSameAs(rec);
+        // The engine's backward (told which gradients are needed) runs the wrapper's override.
+        Tensor[] needed = wrapper.backward(new Tensor[] {a, b}, out, Tensor.row(1, 1), new boolean[] {false, true});
+        assertThat(needed[1].data()).containsExactly(2, 2);
     }
 
     @Test

@@ -28,7 +28,7 @@ class GraphTest {
     void backwardGivesTheChainRuleGradient() {
         Graph g = new Graph();
         Parameter w = new Parameter("fc.weight", Tensor.of(new double[][] {{1, 2}, {3, 4}}));
-        Node x = g.input("x", Tensor.column(5, 6));
+        Node x = g.variable("x", Tensor.column(5, 6));
         Node wn = g.parameter(w);
         Node loss = g.apply(TestOps.SUM, g.apply(TestOps.MATMUL, wn, x));
         g.backward(loss);
@@ -53,7 +53,7 @@ class GraphTest {
     @Test
     void fanOutToSeveralConsumersSums() {
         Graph g = new Graph();
-        Node x = g.input("x", Tensor.row(0.5));
+        Node x = g.variable("x", Tensor.row(0.5));
         Node a = g.apply(TestOps.SIN, x);
         Node b = g.apply(TestOps.MUL, x, a);
         Node loss = g.apply(TestOps.SUM, g.apply(TestOps.MUL, a, b));
@@ -128,9 +128,9 @@ class GraphTest {
     @Test
     void backwardOnANonScalarWithoutSeedIsAClearError() {
         Graph g = new Graph();
-        Node y = g.apply(TestOps.SIN, g.input("x", Tensor.row(1, 2)));
+        Node y = g.apply(TestOps.SIN, g.variable("x", Tensor.row(1, 2)));
         assertThatThrownBy(() -> g.backward(y)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'Sin#1' is 1×2, not a 1×1 scalar loss")
+                .hasMessageContaining("'Sin#1' is 1×2, not a scalar loss")
                 .hasMessageContaining("backward(node, seed)");
         g.backward(y, Tensor.row(1, 1));
         assertThat(g.node("x").grad().data()).containsExactly(Math.cos(1), Math.cos(2));
@@ -141,7 +141,7 @@ class GraphTest {
     @Test
     void theEngineNamesTheOpTheInputAndBothShapesWhenABackwardIsMisshapen() {
         Graph g = new Graph();
-        Node x = g.input("x", Tensor.zeros(2, 3));
+        Node x = g.variable("x", Tensor.zeros(2, 3));
         Node bad = g.apply("bad", TestOps.backwardReturning(Tensor.zeros(3, 2)), x);
         assertThatThrownBy(() -> g.backward(bad)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Broken 'bad'")
@@ -149,11 +149,11 @@ class GraphTest {
                 .hasMessageContaining("transposed");
 
         Graph h = new Graph();
-        Node y = h.apply("few", TestOps.backwardReturning(), h.input("x", Tensor.zeros(1, 1)));
+        Node y = h.apply("few", TestOps.backwardReturning(), h.variable("x", Tensor.zeros(1, 1)));
         assertThatThrownBy(() -> h.backward(y)).hasMessageContaining("Broken 'few': backward returned 0 gradients for 1 input");
 
         Graph k = new Graph();
-        Node z = k.apply("nul", TestOps.backwardReturning((Tensor) null), k.input("x", Tensor.zeros(1, 1)));
+        Node z = k.apply("nul", TestOps.backwardReturning((Tensor) null), k.variable("x", Tensor.zeros(1, 1)));
         assertThatThrownBy(() -> k.backward(z)).hasMessageContaining("null gradient for input 0");
     }
 
@@ -191,5 +191,71 @@ class GraphTest {
         p.assign(Tensor.row(3, 4));
         assertThat(p.value().data()).containsExactly(3, 4);
         assertThat(p.toString()).isEqualTo("Parameter fc1.weight 1×2");
+    }
+
+    /** Records which input gradients the engine asked for. */
+    private static final class NeedsRecorder extends ForwardingOp {
+        final java.util.List<String> asked = new java.util.ArrayList<>();
+
+        NeedsRecorder() {
+            super(TestOps.MUL);
+        }
+
+        @Override
+        public Tensor[] backward(Tensor[] in, Tensor out, Tensor g, boolean[] needs) {
+            asked.add(java.util.Arrays.toString(needs));
+            Tensor[] all = super.backward(in, out, g);
+            for (int i = 0; i < needs.length; i++) {
+                all[i] = needs[i] ? all[i] : null; // what an op that skips work returns
+            }
+            return all;
+        }
+    }
+
+    @Test
+    void dataGetsNoGradientAndOpsAreToldWhichGradientsAreNeeded() {
+        Graph g = new Graph();
+        Parameter w = new Parameter("w", Tensor.row(2, 3));
+        Node x = g.input("x", Tensor.row(5, 7));
+        Node c = g.constant(Tensor.row(1, 1));
+        NeedsRecorder first = new NeedsRecorder();
+        NeedsRecorder second = new NeedsRecorder();
+        Node xc = g.apply(first, x, c);             // data only: needs no gradient at all
+        Node loss = g.apply(TestOps.SUM, g.apply(second, g.parameter(w), xc));
+        assertThat(x.requiresGrad()).isFalse();
+        assertThat(c.requiresGrad()).isFalse();
+        assertThat(c.kind()).isEqualTo(Node.Kind.CONSTANT);
+        assertThat(xc.requiresGrad()).isFalse();
+        assertThat(loss.requiresGrad()).isTrue();
+        g.backward(loss);
+        assertThat(first.asked).isEmpty();
+        assertThat(second.asked).containsExactly("[true, false]");
+        assertThat(w.grad().data()).containsExactly(5, 7);
+        assertThat(x.grad()).isNull();
+        assertThat(xc.grad()).isNull();
+    }
+
+    @Test
+    void gradientsAreValuesAndChangeNothing() {
+        Graph g = new Graph();
+        Parameter w = new Parameter("w", Tensor.row(2, 3));
+        Parameter unused = new Parameter("unused", Tensor.row(1));
+        Node x = g.input("x", Tensor.row(5, 7));
+        Node wn = g.parameter(w);
+        g.parameter(unused);
+        Node loss = g.apply(TestOps.SUM, g.apply(TestOps.MUL, wn, x));
+        w.grad().fill(9.0);
+        java.util.Map<Parameter, Tensor> grads = g.gradients(loss, java.util.List.of(w, unused));
+        assertThat(grads.get(w).data()).containsExactly(5, 7);
+        assertThat(grads.get(unused).data()).containsExactly(0);
+        assertThat(w.grad().data()).containsExactly(9, 9);
+        assertThat(wn.grad()).isNull();
+        Tensor[] byNode = g.gradients(loss, x, wn);
+        assertThat(byNode[0].data()).containsExactly(2, 3); // any node, data included
+        assertThat(byNode[1].data()).containsExactly(5, 7);
+        Parameter stranger = new Parameter("stranger", Tensor.row(1));
+        assertThatThrownBy(() -> g.gradients(loss, java.util.List.of(stranger)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'stranger' is not used in this graph").hasMessageContaining("[w, unused]");
     }
 }

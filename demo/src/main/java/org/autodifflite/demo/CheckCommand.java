@@ -7,8 +7,8 @@ import org.apache.commons.math3.random.Well19937c;
 import org.autodifflite.check.CheckReport;
 import org.autodifflite.check.GradientChecker;
 import org.autodifflite.core.Tensor;
-import org.autodifflite.layers.ModelGraph;
-import org.autodifflite.layers.Sequential;
+import org.autodifflite.layers.model.ModelGraph;
+import org.autodifflite.layers.model.Sequential;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

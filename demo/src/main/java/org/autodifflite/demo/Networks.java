@@ -5,16 +5,16 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
-import org.autodifflite.layers.Activation;
-import org.autodifflite.layers.BinaryCrossEntropy;
-import org.autodifflite.layers.Dense;
-import org.autodifflite.layers.DropoutLayer;
-import org.autodifflite.layers.Initializer;
-import org.autodifflite.layers.Layer;
-import org.autodifflite.layers.ReLU;
-import org.autodifflite.layers.Sequential;
-import org.autodifflite.layers.Sigmoid;
-import org.autodifflite.layers.SigmoidBinaryCrossEntropy;
+import org.autodifflite.core.ops.ReLU;
+import org.autodifflite.core.ops.Sigmoid;
+import org.autodifflite.layers.model.Activation;
+import org.autodifflite.layers.model.Dense;
+import org.autodifflite.layers.model.DropoutLayer;
+import org.autodifflite.layers.model.Initializer;
+import org.autodifflite.layers.model.Layer;
+import org.autodifflite.layers.model.Sequential;
+import org.autodifflite.layers.ops.BinaryCrossEntropy;
+import org.autodifflite.layers.ops.SigmoidBinaryCrossEntropy;
 
 /**
  * The networks the demo builds: the seed notebook's fraud network (correct, with the notebook's

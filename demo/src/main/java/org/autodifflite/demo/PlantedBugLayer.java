@@ -5,9 +5,9 @@ import java.util.Objects;
 import org.autodifflite.core.Graph;
 import org.autodifflite.core.Node;
 import org.autodifflite.core.Parameter;
-import org.autodifflite.layers.Dense;
-import org.autodifflite.layers.Layer;
-import org.autodifflite.layers.Linear;
+import org.autodifflite.layers.model.Dense;
+import org.autodifflite.layers.model.Layer;
+import org.autodifflite.layers.ops.Linear;
 
 /**
  * A dense layer whose backward pass carries a {@link PlantedBug} in its weight's or bias's

@@ -15,8 +15,8 @@ import org.autodifflite.check.CheckReport;
 import org.autodifflite.check.GradientChecker;
 import org.autodifflite.check.InputResult;
 import org.autodifflite.core.Node;
-import org.autodifflite.layers.ModelGraph;
-import org.autodifflite.layers.Sequential;
+import org.autodifflite.layers.model.ModelGraph;
+import org.autodifflite.layers.model.Sequential;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -6,13 +6,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.DoubleUnaryOperator;
 import org.autodifflite.check.CheckReport;
-import org.autodifflite.check.GradientChecker;
 import org.autodifflite.check.EntryResult;
+import org.autodifflite.check.GradientChecker;
 import org.autodifflite.check.InputResult;
 import org.autodifflite.check.ScalarCheck;
 import org.autodifflite.core.Node;
-import org.autodifflite.layers.ModelGraph;
-import org.autodifflite.layers.Sequential;
+import org.autodifflite.layers.model.ModelGraph;
+import org.autodifflite.layers.model.Sequential;
 import picocli.CommandLine.Command;
 
 /**

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.autodifflite.core.Op;
 import org.autodifflite.core.Tensor;
-import org.autodifflite.layers.Linear;
+import org.autodifflite.layers.ops.Linear;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import org.autodifflite.core.Tensor;
+import org.autodifflite.layers.train.BinaryMetrics;
 import org.junit.jupiter.api.Test;
 
 /** Metrics against values worked out by hand. */

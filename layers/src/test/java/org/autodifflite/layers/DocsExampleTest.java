@@ -8,6 +8,14 @@ import java.util.List;
 import org.autodifflite.check.CheckReport;
 import org.autodifflite.check.GradientChecker;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.layers.io.ModelFile;
+import org.autodifflite.layers.model.Initializer;
+import org.autodifflite.layers.model.ModelGraph;
+import org.autodifflite.layers.model.Sequential;
+import org.autodifflite.layers.ops.BinaryCrossEntropy;
+import org.autodifflite.layers.train.Adam;
+import org.autodifflite.layers.train.BinaryMetrics;
+import org.autodifflite.layers.train.Trainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -8,6 +8,11 @@ import org.autodifflite.check.GradientChecker;
 import org.autodifflite.check.InputResult;
 import org.autodifflite.check.Verdict;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.core.ops.Sigmoid;
+import org.autodifflite.core.ops.Tanh;
+import org.autodifflite.layers.ops.BinaryCrossEntropy;
+import org.autodifflite.layers.ops.SigmoidBinaryCrossEntropy;
+import org.autodifflite.layers.ops.SoftmaxCrossEntropy;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -11,6 +11,16 @@ import org.autodifflite.check.CheckReport;
 import org.autodifflite.check.GradientChecker;
 import org.autodifflite.check.InputResult;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.layers.model.Dense;
+import org.autodifflite.layers.model.Layer;
+import org.autodifflite.layers.model.ModelGraph;
+import org.autodifflite.layers.model.Sequential;
+import org.autodifflite.layers.ops.BinaryCrossEntropy;
+import org.autodifflite.layers.ops.Linear;
+import org.autodifflite.layers.ops.SoftmaxCrossEntropy;
+import org.autodifflite.layers.train.Adam;
+import org.autodifflite.layers.train.Trainer;
+import org.autodifflite.layers.train.TrainingListener;
 import org.junit.jupiter.api.Test;
 
 /** Whole models built from layers, checked node by node and end to end. */

@@ -7,6 +7,11 @@ import org.apache.commons.math3.random.Well19937c;
 import org.autodifflite.check.CheckReport;
 import org.autodifflite.check.GradientChecker;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.layers.model.Sequential;
+import org.autodifflite.layers.ops.SigmoidBinaryCrossEntropy;
+import org.autodifflite.layers.train.Adam;
+import org.autodifflite.layers.train.Trainer;
+import org.autodifflite.layers.train.TrainingListener;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.autodifflite.core.Parameter;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.layers.io.ModelFile;
+import org.autodifflite.layers.model.Sequential;
+import org.autodifflite.layers.ops.BinaryCrossEntropy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

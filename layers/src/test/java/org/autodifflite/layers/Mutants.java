@@ -8,6 +8,16 @@ import org.apache.commons.math3.random.RandomGenerator;
 import org.autodifflite.check.Verdict;
 import org.autodifflite.core.Op;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.core.ops.LeakyReLU;
+import org.autodifflite.core.ops.ReLU;
+import org.autodifflite.core.ops.Sigmoid;
+import org.autodifflite.core.ops.Tanh;
+import org.autodifflite.layers.ops.BinaryCrossEntropy;
+import org.autodifflite.layers.ops.Dropout;
+import org.autodifflite.layers.ops.Linear;
+import org.autodifflite.layers.ops.MeanSquaredError;
+import org.autodifflite.layers.ops.SigmoidBinaryCrossEntropy;
+import org.autodifflite.layers.ops.SoftmaxCrossEntropy;
 
 /**
  * The planted bugs: for every op of the module, generic mistakes on each differentiable input

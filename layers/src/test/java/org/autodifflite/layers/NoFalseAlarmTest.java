@@ -8,6 +8,8 @@ import org.autodifflite.check.GradientChecker;
 import org.autodifflite.check.InputResult;
 import org.autodifflite.check.Verdict;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.core.ops.LeakyReLU;
+import org.autodifflite.core.ops.ReLU;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

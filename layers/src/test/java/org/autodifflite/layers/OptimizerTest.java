@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.List;
 import org.autodifflite.core.Parameter;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.layers.train.Adam;
+import org.autodifflite.layers.train.Optimizer;
+import org.autodifflite.layers.train.Sgd;
 import org.junit.jupiter.api.Test;
 
 /** Optimizer updates worked out by hand, and refused steps. */

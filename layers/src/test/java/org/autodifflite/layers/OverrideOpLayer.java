@@ -5,6 +5,8 @@ import org.autodifflite.core.Graph;
 import org.autodifflite.core.Node;
 import org.autodifflite.core.Op;
 import org.autodifflite.core.Parameter;
+import org.autodifflite.layers.model.Dense;
+import org.autodifflite.layers.model.Layer;
 
 /** A dense layer whose Linear op is replaced (by a {@link ScaledBackward} with a planted bug). */
 final class OverrideOpLayer implements Layer {

@@ -3,6 +3,7 @@ package org.autodifflite.layers;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.autodifflite.core.Op;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.layers.ops.Dropout;
 
 /**
  * Valid random inputs for every op of the module, of random shapes with 1 to {@link #MAX} rows

@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.layers.model.Sequential;
+import org.autodifflite.layers.ops.BinaryCrossEntropy;
 
 /** The seed notebook's test case, read from the JSON copied into the test resources. */
 final class SeedCase {

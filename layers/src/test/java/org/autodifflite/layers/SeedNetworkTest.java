@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import org.autodifflite.core.Parameter;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.layers.model.ModelGraph;
+import org.autodifflite.layers.model.Sequential;
 import org.junit.jupiter.api.Test;
 
 /** The seed notebook's fraud network, built from layers, reproduces the notebook's figures. */

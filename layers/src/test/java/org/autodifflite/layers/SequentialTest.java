@@ -8,6 +8,14 @@ import org.apache.commons.math3.random.Well19937c;
 import org.autodifflite.core.Node;
 import org.autodifflite.core.Parameter;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.layers.model.Dense;
+import org.autodifflite.layers.model.Initializer;
+import org.autodifflite.layers.model.Layer;
+import org.autodifflite.layers.model.ModelGraph;
+import org.autodifflite.layers.model.Sequential;
+import org.autodifflite.layers.ops.BinaryCrossEntropy;
+import org.autodifflite.layers.ops.Linear;
+import org.autodifflite.layers.ops.MeanSquaredError;
 import org.junit.jupiter.api.Test;
 
 /** Building models: names, widths, seeds, dropout modes and parameter access. */

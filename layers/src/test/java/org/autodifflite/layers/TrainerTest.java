@@ -7,6 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.autodifflite.core.Parameter;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.layers.data.MiniBatches;
+import org.autodifflite.layers.model.Initializer;
+import org.autodifflite.layers.model.Sequential;
+import org.autodifflite.layers.ops.BinaryCrossEntropy;
+import org.autodifflite.layers.train.Adam;
+import org.autodifflite.layers.train.BinaryMetrics;
+import org.autodifflite.layers.train.Sgd;
+import org.autodifflite.layers.train.Trainer;
+import org.autodifflite.layers.train.TrainingListener;
 import org.junit.jupiter.api.Test;
 
 /** Training the seed's fraud network end to end, and refusing bad data. */

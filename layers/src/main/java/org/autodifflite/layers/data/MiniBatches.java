@@ -1,0 +1,45 @@
+package org.autodifflite.layers.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.math3.random.RandomGenerator;
+
+/** Splits sample indices into mini-batches after a seeded shuffle. */
+public final class MiniBatches {
+
+    private MiniBatches() {
+    }
+
+    /**
+     * Shuffles {@code 0 … n−1} (Fisher–Yates, drawing from {@code rng}) and cuts the result into
+     * consecutive batches of {@code batchSize}; the last batch holds the remainder.
+     *
+     * @param n the number of samples, ≥ 1
+     * @param batchSize the batch size, ≥ 1
+     * @param rng the seeded generator, advanced by {@code n − 1} draws
+     * @return the batches of sample (column) indices; together they hold every index once
+     * @throws IllegalArgumentException if {@code n} or {@code batchSize} is below 1
+     */
+    public static List<int[]> shuffled(int n, int batchSize, RandomGenerator rng) {
+        if (n < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("MiniBatches: need at least one sample and a batch size of at least 1, got "
+                    + n + " samples and batch size " + batchSize);
+        }
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        List<int[]> out = new ArrayList<>();
+        for (int start = 0; start < n; start += batchSize) {
+            out.add(Arrays.copyOfRange(order, start, Math.min(n, start + batchSize)));
+        }
+        return out;
+    }
+}

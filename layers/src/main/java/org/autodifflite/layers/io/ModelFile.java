@@ -1,0 +1,334 @@
+package org.autodifflite.layers.io;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.autodifflite.core.Parameter;
+import org.autodifflite.core.Tensor;
+import org.autodifflite.layers.model.Sequential;
+
+/**
+ * Saves and loads a model's parameters in a small, human-readable text format.
+ *
+ * <h2>Format (version 1)</h2>
+ * UTF-8 text, one item per line; lines starting with {@code #} and blank lines are ignored.
+ * <pre>
+ * autodiff-lite-parameters 1
+ * count 6
+ * parameter fc1.weight 5 4
+ * -0.3224172040135075 -0.38405435466841564 1.1337694423354374 -1.0998912673140309
+ * … (one line per row: 5 lines of 4 values)
+ * parameter fc1.bias 5 1
+ * -0.6871727001195994
+ * …
+ * end
+ * </pre>
+ * <ul>
+ *   <li>line 1: the magic word and the format version;</li>
+ *   <li>{@code count N}: the number of parameters that follow;</li>
+ *   <li>per parameter, {@code parameter <dotted name> <rows> <cols>}, then {@code rows} lines of
+ *       {@code cols} values separated by single spaces, each written with
+ *       {@link Double#toString(double)} so that it reads back to the identical bits;</li>
+ *   <li>{@code end}: the last line, so a truncated file is recognized.</li>
+ * </ul>
+ * Parameters are written in the model's declaration order; when loading, any order is accepted.
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li>Loading parses and validates the whole file before assigning anything: a file whose
+ *       names, shapes or values do not fit the model (unknown, missing or repeated names,
+ *       another shape, a value that is not a finite number, a truncated or corrupt file) fails
+ *       with an {@link IllegalArgumentException} naming the file, the line, the parameter and
+ *       expected versus found, and the model keeps exactly its previous values.</li>
+ *   <li>Saving writes to a temporary file in the target's directory, forces it to disk and
+ *       renames it over the target atomically: a crash leaves either the old file or the new
+ *       one, never half a model.</li>
+ * </ul>
+ */
+public final class ModelFile {
+
+    /** The first word of every parameter file. */
+    public static final String MAGIC = "autodiff-lite-parameters";
+
+    /** The format version this class writes and reads. */
+    public static final int VERSION = 1;
+
+    private ModelFile() {
+    }
+
+    /**
+     * Saves a model's parameters atomically.
+     *
+     * @param model the model
+     * @param file the file to write (replaced if it exists)
+     * @throws IOException if writing or renaming fails (the previous file, if any, is kept)
+     * @throws IllegalArgumentException if a parameter holds a non-finite value
+     */
+    public static void save(Sequential model, Path file) throws IOException {
+        save(model.parameters(), file);
+    }
+
+    /**
+     * Saves parameters atomically.
+     *
+     * @param parameters the parameters, written in this order
+     * @param file the file to write (replaced if it exists)
+     * @throws IOException if writing or renaming fails (the previous file, if any, is kept)
+     * @throws IllegalArgumentException if a parameter holds a non-finite value
+     */
+    public static void save(List<Parameter> parameters, Path file) throws IOException {
+        String text = format(parameters);
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        try {
+            keepPermissions(tmp, target);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                Writer w = Channels.newWriter(ch, StandardCharsets.UTF_8);
+                w.write(text);
+                w.flush();
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Gives the temporary file the permissions the target has (or {@code rw-r--r--} for a new
+     * file) instead of the owner-only ones of a temporary file; skipped where POSIX permissions
+     * are not supported.
+     */
+    private static void keepPermissions(Path tmp, Path target) throws IOException {
+        try {
+            Files.setPosixFilePermissions(tmp, Files.exists(target) ? Files.getPosixFilePermissions(target)
+                    : PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the platform's defaults apply
+        }
+    }
+
+    /**
+     * Loads a model's parameters; all or nothing.
+     *
+     * @param model the model whose parameters receive the values
+     * @param file the file to read
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if the file does not fit the model or is malformed; the
+     *     model is then unchanged
+     */
+    public static void load(Sequential model, Path file) throws IOException {
+        load(model.parameters(), file);
+    }
+
+    /**
+     * Loads parameters; all or nothing.
+     *
+     * @param parameters the parameters that receive the values, matched by name
+     * @param file the file to read
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if the file does not fit the parameters or is malformed;
+     *     no parameter is then changed
+     */
+    public static void load(List<Parameter> parameters, Path file) throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new IllegalArgumentException(file + ": not a UTF-8 text file, so not a parameter file", e);
+        }
+        Map<String, Tensor> values = parse(lines, file.toString(), parameters);
+        for (Parameter p : parameters) {
+            p.assign(values.get(p.name()));
+        }
+    }
+
+    /** The file's text for these parameters. */
+    static String format(List<Parameter> parameters) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(MAGIC).append(' ').append(VERSION).append('\n');
+        sb.append("count ").append(parameters.size()).append('\n');
+        for (Parameter p : parameters) {
+            Tensor v = p.value();
+            if (!v.isFinite()) {
+                throw new IllegalArgumentException("ModelFile: parameter '" + p.name()
+                        + "' holds NaN or infinite values; refusing to save a model that cannot be loaded");
+            }
+            sb.append("parameter ").append(p.name()).append(' ').append(v.rows()).append(' ').append(v.cols()).append('\n');
+            for (int i = 0; i < v.rows(); i++) {
+                for (int j = 0; j < v.cols(); j++) {
+                    if (j > 0) {
+                        sb.append(' ');
+                    }
+                    sb.append(Double.toString(v.get(i, j)));
+                }
+                sb.append('\n');
+            }
+        }
+        return sb.append("end\n").toString();
+    }
+
+    /**
+     * Parses and validates a whole file against the expected parameters, without assigning.
+     *
+     * @return a value for every expected parameter, by name
+     */
+    static Map<String, Tensor> parse(List<String> rawLines, String source, List<Parameter> expected) {
+        Reader r = new Reader(rawLines, source);
+        Map<String, Parameter> wanted = new LinkedHashMap<>();
+        for (Parameter p : expected) {
+            wanted.put(p.name(), p);
+        }
+        String[] header = r.next("the header '" + MAGIC + " " + VERSION + "'").split(" ", -1);
+        if (header.length != 2 || !header[0].equals(MAGIC)) {
+            throw r.error("expected the header '" + MAGIC + " " + VERSION + "', found '" + r.current()
+                    + "'; this is not an autodiff-lite parameter file");
+        }
+        if (!header[1].equals(String.valueOf(VERSION))) {
+            throw r.error("format version " + header[1] + " is not supported; this version reads " + VERSION);
+        }
+        String[] countLine = r.next("'count N'").split(" ", -1);
+        if (countLine.length != 2 || !countLine[0].equals("count")) {
+            throw r.error("expected 'count N', found '" + r.current() + "'");
+        }
+        int count = r.parseCount(countLine[1], "parameter count");
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int k = 0; k < count; k++) {
+            String[] h = r.next("'parameter <name> <rows> <cols>' (" + (k + 1) + " of " + count + ")").split(" ", -1);
+            if (h.length != 4 || !h[0].equals("parameter")) {
+                throw r.error("expected 'parameter <name> <rows> <cols>' (" + (k + 1) + " of " + count
+                        + "), found '" + r.current() + "'");
+            }
+            String name = h[1];
+            Parameter p = wanted.get(name);
+            if (p == null) {
+                throw r.error("parameter '" + name + "' is not in the model; the model has " + wanted.keySet());
+            }
+            if (out.containsKey(name)) {
+                throw r.error("parameter '" + name + "' appears twice");
+            }
+            int rows = r.parseCount(h[2], "rows of '" + name + "'");
+            int cols = r.parseCount(h[3], "columns of '" + name + "'");
+            Tensor exp = p.value();
+            if (rows != exp.rows() || cols != exp.cols()) {
+                throw r.error("parameter '" + name + "': expected shape " + exp.shape() + " (the model's), found "
+                        + Tensor.shape(rows, cols) + " in the file");
+            }
+            double[] data = new double[rows * cols];
+            for (int i = 0; i < rows; i++) {
+                String[] tokens = r.next("row " + i + " of '" + name + "' (" + rows + " rows)").split(" ", -1);
+                if (tokens.length != cols) {
+                    throw r.error("row " + i + " of '" + name + "' has " + tokens.length + " values, expected "
+                            + cols + " (single spaces between values)");
+                }
+                for (int j = 0; j < cols; j++) {
+                    data[i * cols + j] = r.parseValue(tokens[j], name, i, j);
+                }
+            }
+            out.put(name, Tensor.wrap(rows, cols, data));
+        }
+        String end = r.next("'end'");
+        if (!end.equals("end")) {
+            throw r.error("expected 'end' after " + count + " parameters, found '" + end + "'");
+        }
+        if (r.hasMore()) {
+            throw r.error("unexpected content after 'end'");
+        }
+        List<String> missing = new ArrayList<>();
+        for (String n : wanted.keySet()) {
+            if (!out.containsKey(n)) {
+                missing.add(n);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException(source + ": the file has no values for " + missing
+                    + "; it was saved from a different model");
+        }
+        return out;
+    }
+
+    /** Walks the meaningful lines, remembering line numbers for messages. */
+    private static final class Reader {
+        private final List<String> lines;
+        private final String source;
+        private int index = -1;
+
+        Reader(List<String> lines, String source) {
+            this.lines = lines;
+            this.source = source;
+        }
+
+        String next(String expected) {
+            index++;
+            while (index < lines.size() && skip(lines.get(index))) {
+                index++;
+            }
+            if (index >= lines.size()) {
+                throw new IllegalArgumentException(source + ": line " + (lines.size() + 1) + ": the file ends where "
+                        + expected + " was expected; it is truncated");
+            }
+            return lines.get(index).strip();
+        }
+
+        boolean hasMore() {
+            for (int i = index + 1; i < lines.size(); i++) {
+                if (!skip(lines.get(i))) {
+                    index = i;
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        String current() {
+            return lines.get(index);
+        }
+
+        IllegalArgumentException error(String message) {
+            return new IllegalArgumentException(source + ": line " + (index + 1) + ": " + message);
+        }
+
+        int parseCount(String token, String what) {
+            try {
+                int n = Integer.parseInt(token);
+                if (n >= 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below, with the line number
+            }
+            throw error(what + " must be a whole number ≥ 0, found '" + token + "'");
+        }
+
+        double parseValue(String token, String name, int row, int col) {
+            double v;
+            try {
+                v = Double.parseDouble(token);
+            } catch (NumberFormatException e) {
+                throw error("value [" + row + "][" + col + "] of '" + name + "' is '" + token + "', not a number");
+            }
+            if (!Double.isFinite(v)) {
+                throw error("value [" + row + "][" + col + "] of '" + name + "' is " + token
+                        + "; parameters must be finite");
+            }
+            return v;
+        }
+
+        private static boolean skip(String line) {
+            String s = line.strip();
+            return s.isEmpty() || s.startsWith("#");
+        }
+    }
+}

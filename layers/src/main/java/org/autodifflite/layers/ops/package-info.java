@@ -1,0 +1,11 @@
+/**
+ * Fused ops with hand-written backward passes, each one file with forward and backward side by
+ * side, pure and stateless: {@link org.autodifflite.layers.ops.Linear},
+ * {@link org.autodifflite.layers.ops.Dropout} (its mask is a leaf of the graph) and the losses
+ * {@link org.autodifflite.layers.ops.BinaryCrossEntropy},
+ * {@link org.autodifflite.layers.ops.SigmoidBinaryCrossEntropy},
+ * {@link org.autodifflite.layers.ops.MeanSquaredError} and
+ * {@link org.autodifflite.layers.ops.SoftmaxCrossEntropy}. The element-wise activations and the
+ * primitives they are checked against live in {@code org.autodifflite.core.ops}.
+ */
+package org.autodifflite.layers.ops;
