@@ -159,9 +159,9 @@ public final class Graph {
      * ({@link Node#grad()}), and every parameter's gradient tensor has the gradient with
      * respect to it <em>added</em> (call {@link #zeroGrad()} between steps).
      *
-     * @param loss a 1×1 node of this graph
-     * @throws IllegalArgumentException if the loss is not 1×1 or not of this graph, or an op's
-     *     backward returns the wrong number or shapes of gradients
+     * @param loss a node of this graph holding a single entry: a 1×1 loss, or one of shape ()
+     * @throws IllegalArgumentException if the loss has more than one entry or is not of this
+     *     graph, or an op's backward returns the wrong number or shapes of gradients
      */
     public void backward(Node loss) {
         Objects.requireNonNull(loss, "backward: loss node");
@@ -170,10 +170,11 @@ public final class Graph {
         }
         if (!loss.value.isScalar()) {
             throw new IllegalArgumentException("backward: node '" + loss.label() + "' is "
-                    + loss.value.shape() + ", not a 1×1 scalar loss; pass a seed gradient of shape "
-                    + loss.value.shape() + " with backward(node, seed)");
+                    + loss.value.shape() + ", not a 1×1 scalar loss (nor any other shape with a single entry);"
+                    + " pass a seed gradient of shape " + loss.value.shape() + " with backward(node, seed)");
         }
-        backward(loss, Tensor.scalar(1.0));
+        // Shaped like the loss, whatever its rank: (), (1), 1×1, …
+        backward(loss, Tensor.onesLike(loss.value));
     }
 
     /**
@@ -340,7 +341,8 @@ public final class Graph {
                         + (grads[i] == null ? "null" : grads[i].shape()) + " gradient for input " + i
                         + " (" + op.inputName(i) + ", node '" + ins.get(i).label() + "') of shape "
                         + in.shape() + "; each gradient must be shaped like its input"
-                        + (grads[i] != null && grads[i].rows() == in.cols() && grads[i].cols() == in.rows()
+                        + (grads[i] != null && grads[i].rank() == 2 && in.rank() == 2
+                                && grads[i].rows() == in.cols() && grads[i].cols() == in.rows()
                                 ? " (it looks transposed)" : ""));
             }
         }
