@@ -244,7 +244,7 @@ public final class Graph {
                     + " mean()) or pass a seed gradient of shape " + loss.value.shape()
                     + " with backward(node, seed)");
         }
-        backward(loss, ones(loss.value));
+        backward(loss, Tensor.onesLike(loss.value));
     }
 
     /**
@@ -345,7 +345,7 @@ public final class Graph {
                 wanted[n.index()] |= wanted[in.index()];
             }
         }
-        Tensor[] grads = propagate(loss, ones(loss.value), wanted);
+        Tensor[] grads = propagate(loss, Tensor.onesLike(loss.value), wanted);
         Tensor[] out = new Tensor[wrt.length];
         for (int i = 0; i < wrt.length; i++) {
             Tensor g = grads[wrt[i].index()];
@@ -478,12 +478,6 @@ public final class Graph {
         }
     }
 
-    private static Tensor ones(Tensor like) {
-        Tensor t = Tensor.zerosLike(like);
-        t.fill(1.0);
-        return t;
-    }
-
     private static List<String> names(List<Parameter> ps) {
         List<String> out = new ArrayList<>();
         for (Parameter p : ps) {
@@ -534,7 +528,8 @@ public final class Graph {
                         + (grads[i] == null ? "null" : grads[i].shape()) + " gradient for input " + i
                         + " (" + op.inputName(i) + ", node '" + ins.get(i).label() + "') of shape "
                         + in.shape() + "; each gradient must be shaped like its input"
-                        + (grads[i] != null && grads[i].rows() == in.cols() && grads[i].cols() == in.rows()
+                        + (grads[i] != null && grads[i].rank() == 2 && in.rank() == 2
+                                && grads[i].rows() == in.cols() && grads[i].cols() == in.rows()
                                 ? " (it looks transposed)" : ""));
             }
         }
