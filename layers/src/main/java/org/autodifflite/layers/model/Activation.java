@@ -57,7 +57,12 @@ public final class Activation implements Layer {
     }
 
     @Override
-    public String toString() {
+    public String describe() {
         return "Activation " + name + " " + op.name();
+    }
+
+    @Override
+    public String toString() {
+        return describe();
     }
 }
