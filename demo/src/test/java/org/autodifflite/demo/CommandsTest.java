@@ -178,6 +178,18 @@ class CommandsTest {
     }
 
     @Test
+    void versionNamesTheFilteredVersionAndTheKernelAndWhyItIsScalar() {
+        Run r = run("--version");
+        assertThat(r.code()).isZero();
+        // Maven filled in the version: not the placeholder.
+        assertThat(VersionInfo.version()).matches("\\d+\\.\\d+\\.\\d+\\S*");
+        assertThat(r.out()).startsWith("autodiff-lite " + VersionInfo.version() + System.lineSeparator())
+                .contains("matrix kernel: " + org.autodifflite.core.Tensor.matmulKernel(), "Java ");
+        // The unit tests run without the vector module: the line says how to get the vector kernel.
+        assertThat(r.out()).contains("matrix kernel: scalar, ", "needs the JVM option --add-modules jdk.incubator.vector");
+    }
+
+    @Test
     void helpListsTheCommands() {
         Run r = run("--help");
         assertThat(r.code()).isZero();
