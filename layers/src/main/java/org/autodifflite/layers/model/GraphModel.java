@@ -205,7 +205,13 @@ public final class GraphModel implements Model {
         return forward.apply(m).value();
     }
 
-    /** Convenience for a model of one input: {@code predict(Map.of(name, x))}. */
+    /**
+     * The output for a model of one input: {@code predict(Map.of(name, x))}.
+     *
+     * @param x the input batch
+     * @return the model's output in evaluation mode
+     * @throws IllegalArgumentException if the model takes several inputs or {@code x} is misshapen
+     */
     public Tensor predict(Tensor x) {
         if (inputs.size() != 1) {
             throw new IllegalArgumentException("GraphModel: the model takes " + inputs.size() + " inputs "

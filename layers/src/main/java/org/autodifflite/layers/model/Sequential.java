@@ -409,7 +409,7 @@ public final class Sequential implements Model {
         /**
          * Sets the loss op, taking (prediction, labels).
          *
-         * @param lossOp for example {@link BinaryCrossEntropy}
+         * @param lossOp for example {@link org.autodifflite.layers.ops.BinaryCrossEntropy}
          * @return this builder
          */
         public Builder loss(Op lossOp) {
