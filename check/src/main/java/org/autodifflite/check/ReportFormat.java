@@ -84,7 +84,7 @@ final class ReportFormat {
         List<InputResult> weak = r.weakInputs();
         if (!weak.isEmpty()) {
             InputResult w = weak.get(0);
-            sb.append(" — weak: ").append(weak.size()).append(weak.size() == 1 ? " input" : " inputs")
+            sb.append("; weak: ").append(weak.size()).append(weak.size() == 1 ? " input" : " inputs")
                     .append(" with over ").append(pct(InputResult.WEAK_SKIP_SHARE))
                     .append(" of the entries checked skipped at kinks (").append(name(w)).append(' ')
                     .append(pct(1 - w.verifiedShare())).append(weak.size() > 1 ? ", …" : "").append(')');

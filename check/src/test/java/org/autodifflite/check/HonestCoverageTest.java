@@ -50,7 +50,7 @@ class HonestCoverageTest {
         long skipped = r.entriesSkipped();
         assertThat(verified + skipped + r.entriesNotChecked()).isEqualTo(32 + 8 + 8 + 1);
         assertThat(r.summary()).contains("entries " + verified + " verified, " + skipped + " skipped at kinks, 0 not checked")
-                .contains("— weak: ").contains("end-to-end fc1.weight");
+                .contains("; weak: ").contains("end-to-end fc1.weight");
         assertThat(r.render()).contains("Coverage is weak: over 10 % of the entries checked were skipped at kinks")
                 .contains("smaller batch").contains("another point").contains("minimumCoverage(share)");
         assertThat(r.weakInputs()).first().isSameAs(r.weakInputs().stream()
