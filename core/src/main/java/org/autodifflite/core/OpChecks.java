@@ -29,17 +29,52 @@ public final class OpChecks {
     }
 
     /**
-     * Throws unless a tensor has at least one column, since a mean over zero samples is undefined.
+     * Throws unless a tensor holds at least one entry, since a mean over zero samples is
+     * undefined.
      *
      * @param op the op's name
      * @param name the input's name
      * @param t the input
      */
     public static void requireSamples(String op, String name, Tensor t) {
-        if (t.cols() == 0 || t.rows() == 0) {
+        if (t.size() == 0) {
             throw new IllegalArgumentException(op + ": " + name + " is " + t.shape()
                     + "; a loss needs at least one sample (column) and one row");
         }
+    }
+
+    /**
+     * The number of samples a batch holds, by the project's layout: a 2-D batch is features ×
+     * samples (one sample per column, as in the seed notebook); a batch of three or more axes has
+     * the samples in front (N×C×H×W, N×L×D); a vector is one value per sample; a scalar is one
+     * sample. Losses divide by it.
+     *
+     * @param t a batch
+     * @return its number of samples
+     */
+    public static int samples(Tensor t) {
+        return switch (t.rank()) {
+            case 0 -> 1;
+            case 2 -> t.cols();
+            default -> t.dim(0);
+        };
+    }
+
+    /**
+     * An entry's name for messages: {@code Y[0][3]} for a matrix, {@code X[1][0][2]} for rank 3,
+     * {@code Y} for a scalar.
+     *
+     * @param name the tensor's name
+     * @param t the tensor
+     * @param flat the entry's row-major index
+     * @return the entry's name
+     */
+    public static String entry(String name, Tensor t, int flat) {
+        StringBuilder sb = new StringBuilder(name);
+        for (int i : t.unravel(flat)) {
+            sb.append('[').append(i).append(']');
+        }
+        return sb.toString();
     }
 
     /**
@@ -53,8 +88,8 @@ public final class OpChecks {
         for (int k = 0; k < d.length; k++) {
             double v = d[k];
             if (!(v >= 0.0 && v <= 1.0)) {
-                throw new IllegalArgumentException(op + ": label Y[" + (k / y.cols()) + "][" + (k % y.cols())
-                        + "] = " + v + " is not a probability; labels must be finite and within [0, 1]");
+                throw new IllegalArgumentException(op + ": label " + entry("Y", y, k) + " = " + v
+                        + " is not a probability; labels must be finite and within [0, 1]");
             }
         }
     }
@@ -70,8 +105,7 @@ public final class OpChecks {
         double[] d = t.data();
         for (int k = 0; k < d.length; k++) {
             if (!Double.isFinite(d[k])) {
-                throw new IllegalArgumentException(op + ": " + name + "[" + (k / t.cols()) + "]["
-                        + (k % t.cols()) + "] = " + d[k] + " is not finite");
+                throw new IllegalArgumentException(op + ": " + entry(name, t, k) + " = " + d[k] + " is not finite");
             }
         }
     }
@@ -85,7 +119,10 @@ public final class OpChecks {
      * @param like a tensor shaped like the output (usually the input of an element-wise op)
      */
     public static void requireOutput(String op, Tensor out, Tensor like) {
-        requireOutput(op, out, like.rows(), like.cols());
+        if (!out.sameShape(like)) {
+            throw new IllegalArgumentException(op + ": the output buffer is " + out.shape() + " but the output is "
+                    + like.shape() + "; pass a buffer shaped like the output");
+        }
         if (out.data() == like.data()) {
             throw new IllegalArgumentException(op + ": the output buffer is the input itself; pass a separate tensor");
         }
@@ -100,7 +137,7 @@ public final class OpChecks {
      * @param cols the output's columns
      */
     public static void requireOutput(String op, Tensor out, int rows, int cols) {
-        if (out.rows() != rows || out.cols() != cols) {
+        if (out.rank() != 2 || out.rows() != rows || out.cols() != cols) {
             throw new IllegalArgumentException(op + ": the output buffer is " + out.shape() + " but the output is "
                     + Tensor.shape(rows, cols) + "; pass a buffer shaped like the output");
         }

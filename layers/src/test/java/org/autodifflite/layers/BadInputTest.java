@@ -357,6 +357,12 @@ class BadInputTest {
         out.add(c("GraphModel", "a forward function that asks for the labels", x -> GraphModel.builder()
                 .input("x", 2).labels("y", 1).forward(m -> m.input("y")).loss(new BinaryCrossEntropy()).build(),
                 "input 'y'", "labels, which only the loss sees"));
+        // The first release's 2-D ops given N-D inputs.
+        out.add(c("Linear", "X of 2×3×4 (an image batch, not flattened)", x -> new Linear().forward(
+                Tensor.zeros(2, 3, 4), Tensor.zeros(4, 2), Tensor.zeros(4, 1)), "Linear", "2×3×4",
+                "features × samples", "Flatten"));
+        out.add(c("SoftmaxCrossEntropy", "logits of 2×3×4", x -> new SoftmaxCrossEntropy().forward(
+                Tensor.zeros(2, 3, 4), Tensor.zeros(2, 3, 4)), "SoftmaxCrossEntropy", "2×3×4", "classes × samples"));
         return out;
     }
 

@@ -7,7 +7,9 @@ import org.autodifflite.core.Tensor;
 /**
  * The mean binary cross-entropy of predicted probabilities, as the seed notebook computes it:
  * {@code L = −(1/m) Σ [y·log a + (1−y)·log(1−a)]}, summed over every entry and divided by the
- * number of samples {@code m} (columns).
+ * number of samples {@code m}
+ * ({@link org.autodifflite.core.OpChecks#samples}: the columns of a 2-D batch, the first axis of an
+ * N-D one; any shape is accepted).
  *
  * <p>Inputs: {@code A} (predicted probabilities, k × m, usually the output of a {@link org.autodifflite.core.ops.Sigmoid})
  * and {@code Y} (labels in [0, 1], same shape). Output: a 1×1 cost.
@@ -70,7 +72,7 @@ public final class BinaryCrossEntropy extends LossOp implements FastForward {
             sum += -Math.log(Math.max(ad[i], EPSILON)) * yd[i]
                     + -Math.log(Math.max(1.0 - ad[i], EPSILON)) * (1.0 - yd[i]);
         }
-        return 1.0 / a.cols() * sum;
+        return 1.0 / OpChecks.samples(a) * sum;
     }
 
     /**
@@ -81,7 +83,7 @@ public final class BinaryCrossEntropy extends LossOp implements FastForward {
     public Tensor[] backward(Tensor[] inputs, Tensor output, Tensor gradOutput) {
         Tensor a = inputs[0];
         Tensor y = inputs[1];
-        double scale = gradOutput.item() / a.cols();
+        double scale = gradOutput.item() / OpChecks.samples(a);
         Tensor da = a.zip("BinaryCrossEntropy backward", y, (av, yv) ->
                 scale * ((av > EPSILON ? -yv / av : 0.0) + (1.0 - av > EPSILON ? (1.0 - yv) / (1.0 - av) : 0.0)));
         return new Tensor[] {da, Tensor.zerosLike(y)};

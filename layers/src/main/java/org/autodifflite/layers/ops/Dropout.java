@@ -97,8 +97,8 @@ public final class Dropout implements Op {
         double[] d = mask.data();
         for (int i = 0; i < d.length; i++) {
             if (!(d[i] >= 0.0) || d[i] == Double.POSITIVE_INFINITY) {
-                throw new IllegalArgumentException(name() + ": mask[" + (i / mask.cols()) + "][" + (i % mask.cols())
-                        + "] = " + d[i] + "; mask entries must be 0 or 1/keep (draw them with Dropout.mask)");
+                throw new IllegalArgumentException(name() + ": " + OpChecks.entry("mask", mask, i)
+                        + " = " + d[i] + "; mask entries must be 0 or 1/keep (draw them with Dropout.mask)");
             }
         }
         return x.multiply(mask);

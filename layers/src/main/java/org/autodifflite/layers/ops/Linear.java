@@ -133,6 +133,11 @@ public final class Linear implements FastForward {
         Tensor x = inputs[0];
         Tensor w = inputs[1];
         Tensor b = inputs[2];
+        if (x.rank() != 2 || w.rank() != 2 || b.rank() != 2) {
+            throw new IllegalArgumentException("Linear: X is " + x.shape() + ", W " + w.shape() + " and b " + b.shape()
+                    + "; Linear takes 2-D X (features × samples), W (out × in) and b (out × 1): flatten images"
+                    + " first (Flatten: N×C×H×W → (C·H·W)×N), or use matmul for batched products");
+        }
         if (w.cols() != x.rows()) {
             throw new IllegalArgumentException("Linear: W is " + w.shape() + " but X is " + x.shape()
                     + "; W must have as many columns as X has rows (features), one sample per column of X");

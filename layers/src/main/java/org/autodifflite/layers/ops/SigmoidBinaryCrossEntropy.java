@@ -6,7 +6,9 @@ import org.autodifflite.core.ops.Sigmoid;
 
 /**
  * The mean binary cross-entropy computed from logits: {@code L = (1/m) Σ ℓ(z, y)} with
- * {@code ℓ(z, y) = −y·log σ(z) − (1−y)·log(1−σ(z))}, {@code m} the number of samples (columns).
+ * {@code ℓ(z, y) = −y·log σ(z) − (1−y)·log(1−σ(z))}, {@code m} the number of samples
+ * ({@link org.autodifflite.core.OpChecks#samples}: the columns of a 2-D batch, the first axis of an
+ * N-D one; any shape is accepted).
  *
  * <p>Equal to {@link Sigmoid} followed by {@link BinaryCrossEntropy}, but stable for any finite
  * logit: it evaluates the equivalent {@code ℓ = max(z, 0) − z·y + log(1 + e^−|z|)}, which never
@@ -42,7 +44,7 @@ public final class SigmoidBinaryCrossEntropy extends LossOp {
             double v = zd[i];
             sum += Math.max(v, 0.0) - v * yd[i] + Math.log1p(Math.exp(-Math.abs(v)));
         }
-        return Tensor.filled(1, 1, sum / z.cols());
+        return Tensor.filled(1, 1, sum / OpChecks.samples(z));
     }
 
     /**
@@ -52,7 +54,7 @@ public final class SigmoidBinaryCrossEntropy extends LossOp {
     public Tensor[] backward(Tensor[] inputs, Tensor output, Tensor gradOutput) {
         Tensor z = inputs[0];
         Tensor y = inputs[1];
-        double scale = gradOutput.item() / z.cols();
+        double scale = gradOutput.item() / OpChecks.samples(z);
         Tensor dz = z.zip("SigmoidBinaryCrossEntropy backward", y, (zv, yv) -> scale * (Sigmoid.sigmoid(zv) - yv));
         return new Tensor[] {dz, Tensor.zerosLike(y)};
     }

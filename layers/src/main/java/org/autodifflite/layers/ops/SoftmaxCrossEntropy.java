@@ -39,6 +39,10 @@ public final class SoftmaxCrossEntropy extends LossOp {
     @Override
     public Tensor forward(Tensor... inputs) {
         requirePredictionAndLabels(inputs);
+        if (inputs[0].rank() != 2) {
+            throw new IllegalArgumentException(name() + ": Z is " + inputs[0].shape() + "; it takes classes × samples"
+                    + " (2-D, one sample per column): transpose N×classes logits (x.t()) or flatten first");
+        }
         Tensor z = inputs[0];
         Tensor y = inputs[1];
         OpChecks.requireProbabilities(name(), y);
