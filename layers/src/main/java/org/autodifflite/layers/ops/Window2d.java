@@ -29,9 +29,11 @@ final class Window2d {
      */
     static void requireImages(String op, String name, Tensor t) {
         if (t.rank() != 4) {
+            String hint = t.rank() == 3 ? "; a single image C×H×W becomes a batch of one with reshape(1, C, H, W)"
+                    : t.rank() == 2 ? "; features × batch is the dense layers' layout (Flatten makes it from images),"
+                            + " this op takes the images themselves" : "";
             throw new IllegalArgumentException(op + ": " + name + " is " + t.shape() + " (rank " + t.rank()
-                    + ") but must be N×C×H×W (batch, channels, height, width), rank 4; a single image C×H×W"
-                    + " becomes a batch of one with reshape(1, C, H, W)");
+                    + ") but must be N×C×H×W (batch, channels, height, width), rank 4" + hint);
         }
         requireNonEmpty(op, name, t, "N×C×H×W");
     }
