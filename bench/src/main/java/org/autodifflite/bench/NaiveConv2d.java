@@ -33,32 +33,36 @@ public final class NaiveConv2d implements Op {
     public Tensor forward(Tensor... in) {
         Tensor x = in[0];
         Tensor w = in[1];
+        double[] xd = x.data();
+        double[] wd = w.data();
+        double[] bd = in[2].data();
         int n = x.dim(0);
         int c = x.dim(1);
         int h = x.dim(2);
-        int wd = x.dim(3);
+        int width = x.dim(3);
         int f = w.dim(0);
         int k = w.dim(2);
         int oh = h + 2 * pad - k + 1;
-        int ow = wd + 2 * pad - k + 1;
+        int ow = width + 2 * pad - k + 1;
         Tensor y = Tensor.zeros(n, f, oh, ow);
+        double[] yd = y.data();
         for (int a = 0; a < n; a++) {
             for (int o = 0; o < f; o++) {
                 for (int i = 0; i < oh; i++) {
                     for (int j = 0; j < ow; j++) {
-                        double s = in[2].data()[o];
+                        double s = bd[o];
                         for (int ch = 0; ch < c; ch++) {
                             for (int u = 0; u < k; u++) {
                                 for (int v = 0; v < k; v++) {
                                     int r = i - pad + u;
                                     int q = j - pad + v;
-                                    if (r >= 0 && r < h && q >= 0 && q < wd) {
-                                        s += w.at(o, ch, u, v) * x.at(a, ch, r, q);
+                                    if (r >= 0 && r < h && q >= 0 && q < width) {
+                                        s += wd[((o * c + ch) * k + u) * k + v] * xd[((a * c + ch) * h + r) * width + q];
                                     }
                                 }
                             }
                         }
-                        y.setAt(s, a, o, i, j);
+                        yd[((a * f + o) * oh + i) * ow + j] = s;
                     }
                 }
             }
@@ -70,24 +74,35 @@ public final class NaiveConv2d implements Op {
     public Tensor[] backward(Tensor[] in, Tensor out, Tensor g) {
         Tensor x = in[0];
         Tensor w = in[1];
-        Tensor dx = Tensor.zeros(x.dims());
-        Tensor dw = Tensor.zeros(w.dims());
-        Tensor db = Tensor.zeros(w.dim(0));
+        double[] xd = x.data();
+        double[] wd = w.data();
+        double[] gd = g.data();
+        double[] dx = new double[xd.length];
+        double[] dw = new double[wd.length];
+        double[] db = new double[w.dim(0)];
+        int c = x.dim(1);
+        int h = x.dim(2);
+        int width = x.dim(3);
+        int f = w.dim(0);
         int k = w.dim(2);
+        int oh = g.dim(2);
+        int ow = g.dim(3);
         for (int a = 0; a < g.dim(0); a++) {
-            for (int o = 0; o < g.dim(1); o++) {
-                for (int i = 0; i < g.dim(2); i++) {
-                    for (int j = 0; j < g.dim(3); j++) {
-                        double gv = g.at(a, o, i, j);
-                        db.data()[o] += gv;
-                        for (int ch = 0; ch < x.dim(1); ch++) {
+            for (int o = 0; o < f; o++) {
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        double gv = gd[((a * f + o) * oh + i) * ow + j];
+                        db[o] += gv;
+                        for (int ch = 0; ch < c; ch++) {
                             for (int u = 0; u < k; u++) {
                                 for (int v = 0; v < k; v++) {
                                     int r = i - pad + u;
                                     int q = j - pad + v;
-                                    if (r >= 0 && r < x.dim(2) && q >= 0 && q < x.dim(3)) {
-                                        dw.setAt(dw.at(o, ch, u, v) + gv * x.at(a, ch, r, q), o, ch, u, v);
-                                        dx.setAt(dx.at(a, ch, r, q) + gv * w.at(o, ch, u, v), a, ch, r, q);
+                                    if (r >= 0 && r < h && q >= 0 && q < width) {
+                                        int xi = ((a * c + ch) * h + r) * width + q;
+                                        int wi = ((o * c + ch) * k + u) * k + v;
+                                        dw[wi] += gv * xd[xi];
+                                        dx[xi] += gv * wd[wi];
                                     }
                                 }
                             }
@@ -96,6 +111,6 @@ public final class NaiveConv2d implements Op {
                 }
             }
         }
-        return new Tensor[] {dx, dw, db};
+        return new Tensor[] {Tensor.wrap(x.dims(), dx), Tensor.wrap(w.dims(), dw), Tensor.wrap(new int[] {f}, db)};
     }
 }

@@ -48,13 +48,20 @@ class SpatialOpsTest {
         }
     }
 
-    /** Large enough that the convolution unfolds its images a chunk at a time (three chunks). */
+    /**
+     * Large enough that the convolution splits its images between the matmul kernel's threads
+     * (when there are several): still the definition, and the bits of the one-thread
+     * {@code forwardInto}.
+     */
     @Test
-    void aBatchUnfoldedInChunksIsTheDefinitionToo() {
-        SpatialCases.Case c = SpatialCases.conv("chunked", 30, 8, 16, 16, 4, 3, 3,
+    void aBatchSplitBetweenThreadsIsTheDefinitionToo() {
+        SpatialCases.Case c = SpatialCases.conv("split", 30, 8, 16, 16, 4, 3, 3,
                 NaiveSpatial.Geometry.of(1, 1, 1), true, new Well19937c(3));
         Tensor y = c.op().forward(c.inputs());
         assertClose(y, SpatialCases.reference(c), "forward");
+        Tensor alone = Tensor.zerosLike(y);
+        ((FastForward) c.op()).forwardInto(alone, c.inputs());
+        assertThat(alone).isEqualTo(y);
         Tensor g = Tensor.randn(y.dims(), 4L);
         Tensor[] grads = c.op().backward(c.inputs(), y, g);
         Tensor[] want = SpatialCases.referenceBackward(c, g);

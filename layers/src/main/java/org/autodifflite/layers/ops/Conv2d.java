@@ -1,6 +1,8 @@
 package org.autodifflite.layers.ops;
 
 import java.util.Arrays;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import org.autodifflite.core.FastForward;
 import org.autodifflite.core.Op;
 import org.autodifflite.core.OpChecks;
@@ -29,9 +31,10 @@ import org.autodifflite.core.kernel.MatMul;
  * F × (C·kh·kw) matrix it is, in place. Backward, for {@code G = ∂L/∂Y}:
  * {@code ∂L/∂W = Σ_n G_n·col_nᵀ}, {@code ∂L/∂b[f] = Σ_{n,i,j} G[n,f,i,j]}, and
  * {@code ∂L/∂X} is col2im of {@code Wᵀ·G_n}: each entry of the unfolded gradient is added back
- * to the pixel it was copied from (padding positions are dropped). Batches of images share the
- * matmul kernel's threads ({@link MatMul#gemmBatch}); the results do not depend on the thread
- * count.
+ * to the pixel it was copied from (padding positions are dropped). The images of a batch are
+ * split between as many threads as the matmul kernel uses ({@link MatMul#threads()}); each
+ * image is computed the same way whichever thread runs it, so results do not depend on the
+ * thread count.
  *
  * <p>The op implements {@link FastForward}, so the gradient checker evaluates it incrementally:
  * a perturbed pixel changes only the outputs whose windows hold it (a few positions, every
@@ -50,13 +53,19 @@ import org.autodifflite.core.kernel.MatMul;
 public final class Conv2d implements FastForward {
 
     /**
-     * The most doubles one im2col buffer holds: images are unfolded a chunk at a time, so the
-     * buffer stays in cache between the unfolding and the product, and memory stays bounded.
+     * Below this many multiply-adds for the whole batch, images are not split between threads:
+     * handing work to another thread costs tens of microseconds.
      */
-    private static final int COL_LIMIT = 1 << 18;
+    private static final long PARALLEL_MIN_MACS = 1L << 18;
 
     /**
-     * Per-thread buffers (unfolded images, products, offsets), reused so that the checker's
+     * From about this many multiply-adds, the matmul kernel splits one image's product between
+     * its threads itself ({@code MatMul}'s own threshold), so images then run one after another.
+     */
+    private static final long KERNEL_SPLIT_MACS = 1L << 19;
+
+    /**
+     * Per-thread buffers (unfolded images and products), reused so that the checker's
      * evaluations allocate nothing; they hold no value from one call to the next.
      */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -176,16 +185,22 @@ public final class Conv2d implements FastForward {
      */
     @Override
     public Tensor forward(Tensor... inputs) {
-        Scratch s = SCRATCH.get();
-        Geometry g = geometry(s.g, inputs);
+        Geometry g = geometry(new Geometry(), inputs);
         Tensor y = Tensor.zeros(g.n, g.f, g.oh, g.ow);
-        forwardImages(g, inputs, y.data(), s);
+        double[] yd = y.data();
+        forEachImage(g, (n0, n1) -> {
+            Scratch s = SCRATCH.get();
+            for (int n = n0; n < n1; n++) {
+                forwardImage(g, inputs, n, yd, s);
+            }
+        });
         return y;
     }
 
     /**
      * Computes {@code W ⋆ X + b} into {@code out}, the bits of {@link #forward}, allocating
-     * nothing (after a first call on the thread has sized its buffers).
+     * nothing (after a first call on the thread has sized its buffers); on the calling thread
+     * alone, since its callers (the checker) run threads of their own.
      *
      * @param out the N×F×Ho×Wo output buffer
      * @param inputs as {@link #forward}
@@ -197,31 +212,61 @@ public final class Conv2d implements FastForward {
         Scratch s = SCRATCH.get();
         Geometry g = geometry(s.g, inputs);
         requireOutput(out, g, inputs);
-        forwardImages(g, inputs, out.data(), s);
+        double[] y = out.data();
+        for (int n = 0; n < g.n; n++) {
+            forwardImage(g, inputs, n, y, s);
+        }
     }
 
-    /** Unfolds the images a chunk at a time and multiplies each by W: {@code Y_n = W·col_n + b}. */
-    private void forwardImages(Geometry g, Tensor[] in, double[] y, Scratch s) {
-        double[] x = in[0].data();
-        double[] w = in[1].data();
+    /**
+     * Image {@code n}: unfolds it into {@code col_n} and writes {@code Y_n = W·col_n + b} in
+     * place in the NCHW output — the same product, with the same bits, whichever thread or
+     * path computes it.
+     */
+    private void forwardImage(Geometry g, Tensor[] in, int n, double[] y, Scratch s) {
         int ckk = g.ckk();
         int pos = g.positions();
-        int chunk = chunk(g);
-        double[] col = s.col(chunk * ckk * pos);
-        s.offsets(chunk);
-        for (int n0 = 0; n0 < g.n; n0 += chunk) {
-            int count = Math.min(chunk, g.n - n0);
-            for (int t = 0; t < count; t++) {
-                im2col(g, x, n0 + t, col, t * ckk * pos, 0, g.oh - 1, 0, g.ow - 1);
-                s.aOffs[t] = 0;                          // W, shared by every image
-                s.bOffs[t] = t * ckk * pos;
-                s.outOffs[t] = (n0 + t) * g.f * pos;
-            }
-            // Y_n (F × Ho·Wo, written in place in the NCHW output) = W (F × C·kh·kw) · col_n.
-            MatMul.gemmBatch(count, w, s.aOffs, ckk, 1, col, s.bOffs, pos, 1, y, s.outOffs, g.f, ckk, pos);
-        }
+        double[] col = s.col(ckk * pos);
+        im2col(g, in[0].data(), n, col, 0, 0, g.oh - 1, 0, g.ow - 1);
+        // Y_n (F × Ho·Wo) = W (F × C·kh·kw, read in place) · col_n (C·kh·kw × Ho·Wo).
+        MatMul.gemm(in[1].data(), 0, ckk, 1, col, 0, pos, 1, y, n * g.f * pos, g.f, ckk, pos);
         if (bias) {
-            addBias(g, in[2].data(), y, 0, g.n - 1, 0, g.f - 1);
+            addBias(g, in[2].data(), y, n, n, 0, g.f - 1);
+        }
+    }
+
+    /** Work on the images {@code [n0, n1)}. */
+    @FunctionalInterface
+    private interface ImageRange {
+        void run(int n0, int n1);
+    }
+
+    /**
+     * Runs {@code task} over every image, split into contiguous ranges between
+     * {@link MatMul#threads()} threads (the calling thread and the common fork-join pool) when
+     * the batch is large enough to gain and each image's product too small for the kernel to
+     * split by itself; otherwise on the calling thread. Each image's result is computed by the
+     * same code whichever thread runs it, so results do not depend on the split.
+     */
+    private static void forEachImage(Geometry g, ImageRange task) {
+        int threads = Math.min(MatMul.threads(), g.n);
+        long perImage = (long) g.f * g.ckk() * g.positions();
+        if (threads < 2 || perImage * g.n < PARALLEL_MIN_MACS || perImage >= KERNEL_SPLIT_MACS) {
+            task.run(0, g.n);
+            return;
+        }
+        ForkJoinTask<?>[] others = new ForkJoinTask<?>[threads - 1];
+        for (int t = 1; t < threads; t++) {
+            int from = (int) ((long) g.n * t / threads);
+            int to = (int) ((long) g.n * (t + 1) / threads);
+            others[t - 1] = ForkJoinPool.commonPool().submit(() -> task.run(from, to));
+        }
+        try {
+            task.run(0, (int) ((long) g.n / threads));
+        } finally {
+            for (ForkJoinTask<?> o : others) {
+                o.join();
+            }
         }
     }
 
@@ -262,14 +307,10 @@ public final class Conv2d implements FastForward {
             if (oh0 > oh1 || ow0 > ow1) {
                 return true;   // a pixel no window holds (stride larger than the kernel)
             }
-            if (n1 - n0 + 1 > Math.max(1, g.n / 4)) {
-                forwardInto(out, inputs);   // a quarter of the batch: the chunked whole is faster
-                return true;
-            }
             for (int n = n0; n <= n1; n++) {
                 if ((long) (oh1 - oh0 + 1) * (ow1 - ow0 + 1) * 4 > g.positions()) {
                     // Over a quarter of the image: the blocked product of the whole image.
-                    recomputeImage(g, inputs, n, y, s);
+                    forwardImage(g, inputs, n, y, s);
                 } else {
                     recomputeWindow(g, inputs, n, oh0, oh1, ow0, ow1, y, s);
                 }
@@ -284,18 +325,6 @@ public final class Conv2d implements FastForward {
         }
         recomputeChannels(g, inputs, f0, f1, y, s);
         return true;
-    }
-
-    /** Image {@code n} whole, as {@link #forwardImages} computes it (same product, same bits). */
-    private void recomputeImage(Geometry g, Tensor[] in, int n, double[] y, Scratch s) {
-        int ckk = g.ckk();
-        int pos = g.positions();
-        double[] col = s.col(ckk * pos);
-        im2col(g, in[0].data(), n, col, 0, 0, g.oh - 1, 0, g.ow - 1);
-        MatMul.gemm(in[1].data(), 0, ckk, 1, col, 0, pos, 1, y, n * g.f * pos, g.f, ckk, pos);
-        if (bias) {
-            addBias(g, in[2].data(), y, n, n, 0, g.f - 1);
-        }
     }
 
     /**
@@ -432,8 +461,7 @@ public final class Conv2d implements FastForward {
      */
     @Override
     public Tensor[] backward(Tensor[] inputs, Tensor output, Tensor gradOutput, boolean[] needsInputGrad) {
-        Scratch s = SCRATCH.get();
-        Geometry g = geometry(s.g, inputs);
+        Geometry g = geometry(new Geometry(), inputs);
         if (gradOutput.rank() != 4 || gradOutput.dim(0) != g.n || gradOutput.dim(1) != g.f
                 || gradOutput.dim(2) != g.oh || gradOutput.dim(3) != g.ow) {
             throw new IllegalArgumentException("Conv2d backward: the gradient is " + gradOutput.shape()
@@ -448,13 +476,25 @@ public final class Conv2d implements FastForward {
         if (bias && needsInputGrad[2]) {
             double[] db = new double[g.f];
             for (int f = 0; f < g.f; f++) {
-                double acc = 0;
+                // Four running sums: one chain of additions would wait on each add's latency.
+                double a0 = 0;
+                double a1 = 0;
+                double a2 = 0;
+                double a3 = 0;
                 for (int n = 0; n < g.n; n++) {
-                    for (int q = (n * g.f + f) * pos, end = q + pos; q < end; q++) {
-                        acc += dy[q];
+                    int q = (n * g.f + f) * pos;
+                    int end = q + pos;
+                    for (; q + 3 < end; q += 4) {
+                        a0 += dy[q];
+                        a1 += dy[q + 1];
+                        a2 += dy[q + 2];
+                        a3 += dy[q + 3];
+                    }
+                    for (; q < end; q++) {
+                        a0 += dy[q];
                     }
                 }
-                db[f] = acc;
+                db[f] = (a0 + a1) + (a2 + a3);
             }
             grads[2] = Tensor.wrap(new int[] {g.f}, db);
         }
@@ -464,52 +504,45 @@ public final class Conv2d implements FastForward {
         double[] x = inputs[0].data();
         double[] w = inputs[1].data();
         double[] dx = wantX ? new double[x.length] : null;
-        double[] dw = wantW ? new double[w.length] : null;
-        int chunk = chunk(g);
-        double[] col = wantW ? s.col(chunk * ckk * pos) : null;
-        double[] dcol = wantX ? s.dcol(chunk * ckk * pos) : null;
-        double[] partials = wantW ? s.part(chunk * g.f * ckk) : null;
-        s.offsets(chunk);
-        for (int n0 = 0; n0 < g.n; n0 += chunk) {
-            int count = Math.min(chunk, g.n - n0);
-            for (int t = 0; t < count; t++) {
-                s.aOffs[t] = (n0 + t) * g.f * pos;   // G_n in the NCHW gradient
-            }
-            if (wantW) {
-                for (int t = 0; t < count; t++) {
-                    im2col(g, x, n0 + t, col, t * ckk * pos, 0, g.oh - 1, 0, g.ow - 1);
-                    s.bOffs[t] = t * ckk * pos;
-                    s.outOffs[t] = t * g.f * ckk;
+        // Each image's ∂L/∂W term apart, summed below in the order of the images, so that the
+        // sum does not depend on how the images were split between threads.
+        double[] partials = wantW ? new double[g.n * g.f * ckk] : null;
+        forEachImage(g, (n0, n1) -> {
+            Scratch t = SCRATCH.get();
+            for (int n = n0; n < n1; n++) {
+                int gn = n * g.f * pos;   // G_n in the NCHW gradient
+                if (wantW) {
+                    double[] col = t.col(ckk * pos);
+                    im2col(g, x, n, col, 0, 0, g.oh - 1, 0, g.ow - 1);
+                    // P_nᵀ (C·kh·kw × F) = col_n (C·kh·kw × Ho·Wo, rows read in place along the long
+                    // inner dimension) · G_nᵀ (G_n read transposed: F columns packed, not col_n).
+                    MatMul.gemm(col, 0, pos, 1, dy, gn, 1, pos, partials, n * g.f * ckk, ckk, pos, g.f);
                 }
-                // P_n (F × C·kh·kw) = G_n (F × Ho·Wo) · col_nᵀ, col_n read transposed in place.
-                MatMul.gemmBatch(count, dy, s.aOffs, pos, 1, col, s.bOffs, 1, pos, partials, s.outOffs, g.f, pos, ckk);
-                for (int t = 0; t < count; t++) {
-                    int off = t * g.f * ckk;
-                    for (int k = 0; k < dw.length; k++) {
-                        dw[k] += partials[off + k];
+                if (wantX) {
+                    double[] dcol = t.dcol(ckk * pos);
+                    // dcol_n (C·kh·kw × Ho·Wo) = Wᵀ · G_n, W read transposed in place.
+                    MatMul.gemm(w, 0, 1, ckk, dy, gn, pos, 1, dcol, 0, ckk, g.f, pos);
+                    col2im(g, dcol, 0, dx, n);
+                }
+            }
+        });
+        Tensor[] out = grads;
+        if (wantX) {
+            out[0] = Tensor.wrap(inputs[0].dims(), dx);
+        }
+        if (wantW) {
+            double[] dw = new double[w.length];
+            for (int n = 0; n < g.n; n++) {
+                int off = n * dw.length;
+                for (int p = 0; p < ckk; p++) {
+                    for (int f = 0; f < g.f; f++) {
+                        dw[f * ckk + p] += partials[off + p * g.f + f];
                     }
                 }
             }
-            if (wantX) {
-                for (int t = 0; t < count; t++) {
-                    s.bOffs[t] = s.aOffs[t];
-                    s.aOffs2[t] = 0;
-                    s.outOffs[t] = t * ckk * pos;
-                }
-                // dcol_n (C·kh·kw × Ho·Wo) = Wᵀ · G_n, W read transposed in place.
-                MatMul.gemmBatch(count, w, s.aOffs2, 1, ckk, dy, s.bOffs, pos, 1, dcol, s.outOffs, ckk, g.f, pos);
-                for (int t = 0; t < count; t++) {
-                    col2im(g, dcol, t * ckk * pos, dx, n0 + t);
-                }
-            }
+            out[1] = Tensor.wrap(inputs[1].dims(), dw);
         }
-        if (wantX) {
-            grads[0] = Tensor.wrap(inputs[0].dims(), dx);
-        }
-        if (wantW) {
-            grads[1] = Tensor.wrap(inputs[1].dims(), dw);
-        }
-        return grads;
+        return out;
     }
 
     /**
@@ -544,12 +577,6 @@ public final class Conv2d implements FastForward {
     }
 
     // ------------------------------------------------------------------ shapes
-
-    /** Images per im2col chunk: as many as fit in {@link #COL_LIMIT} doubles, at least one. */
-    private static int chunk(Geometry g) {
-        long perImage = (long) g.ckk() * g.positions();
-        return (int) Math.max(1, Math.min(g.n, COL_LIMIT / Math.max(1, perImage)));
-    }
 
     /** Validates the inputs and fills {@code g} with the sizes. */
     private Geometry geometry(Geometry g, Tensor[] inputs) {
@@ -638,10 +665,6 @@ public final class Conv2d implements FastForward {
 
         final Geometry g = new Geometry();
         final int[] box = new int[6];
-        int[] aOffs = new int[0];
-        int[] aOffs2 = new int[0];
-        int[] bOffs = new int[0];
-        int[] outOffs = new int[0];
         private double[] col = new double[0];
         private double[] dcol = new double[0];
         private double[] part = new double[0];
@@ -674,15 +697,6 @@ public final class Conv2d implements FastForward {
                 part = new double[size];
             }
             return part;
-        }
-
-        void offsets(int size) {
-            if (aOffs.length < size) {
-                aOffs = new int[size];
-                aOffs2 = new int[size];
-                bOffs = new int[size];
-                outOffs = new int[size];
-            }
         }
     }
 }
