@@ -534,7 +534,8 @@ public final class Graph {
                         + (grads[i] == null ? "null" : grads[i].shape()) + " gradient for input " + i
                         + " (" + op.inputName(i) + ", node '" + ins.get(i).label() + "') of shape "
                         + in.shape() + "; each gradient must be shaped like its input"
-                        + (grads[i] != null && grads[i].rows() == in.cols() && grads[i].cols() == in.rows()
+                        + (grads[i] != null && grads[i].rank() == 2 && in.rank() == 2
+                                && grads[i].rows() == in.cols() && grads[i].cols() == in.rows()
                                 ? " (it looks transposed)" : ""));
             }
         }
