@@ -136,6 +136,16 @@ class SpatialOpsTest {
         assertThat(onlyX[0]).isEqualTo(all[0]);
         assertThat(onlyX[1]).isNull();
 
+        // ∂L/∂b alone (no ∂L/∂W to compute it alongside): the same sums, added in another order.
+        SpatialCases.Case biased = SpatialCases.draw(SpatialCases.Kind.CONV, 5, new Well19937c(6));
+        Tensor yb = biased.op().forward(biased.inputs());
+        Tensor gb = Tensor.randn(yb.dims(), 7L);
+        Tensor[] full = biased.op().backward(biased.inputs(), yb, gb);
+        Tensor[] onlyB = biased.op().backward(biased.inputs(), yb, gb, new boolean[] {false, false, true});
+        assertThat(onlyB[0]).isNull();
+        assertThat(onlyB[1]).isNull();
+        assertClose(onlyB[2], full[2], "∂L/∂b alone");
+
         // Through a graph: X is data, so the engine asks for no ∂L/∂X; W and b get theirs.
         Graph graph = new Graph();
         Tensor x = Tensor.randn(new int[] {2, 3, 6, 6}, 1L);
@@ -146,9 +156,9 @@ class SpatialOpsTest {
         Node out = graph.apply(conv, xn, graph.parameter(w), graph.parameter(b));
         Tensor seed = Tensor.randn(out.value().dims(), 4L);
         graph.backward(out, seed);
-        Tensor[] full = conv.backward(new Tensor[] {x, w.value(), b.value()}, out.value(), seed);
-        assertThat(w.grad()).isEqualTo(full[1]);
-        assertThat(b.grad()).isEqualTo(full[2]);
+        Tensor[] all3 = conv.backward(new Tensor[] {x, w.value(), b.value()}, out.value(), seed);
+        assertThat(w.grad()).isEqualTo(all3[1]);
+        assertThat(b.grad()).isEqualTo(all3[2]);
         assertThat(xn.grad()).isNull();
     }
 

@@ -3,6 +3,7 @@ package org.autodifflite.layers.ops;
 import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.autodifflite.core.FastForward;
 import org.autodifflite.core.Op;
 import org.autodifflite.core.OpChecks;
@@ -242,11 +243,13 @@ public final class Conv2d implements FastForward {
     }
 
     /**
-     * Runs {@code task} over every image, split into contiguous ranges between
-     * {@link MatMul#threads()} threads (the calling thread and the common fork-join pool) when
-     * the batch is large enough to gain and each image's product too small for the kernel to
-     * split by itself; otherwise on the calling thread. Each image's result is computed by the
-     * same code whichever thread runs it, so results do not depend on the split.
+     * Runs {@code task} over every image, one image at a time, on {@link MatMul#threads()}
+     * threads (the calling thread and the common fork-join pool) that claim the next image as
+     * they finish one — so a thread that loses its core to another process holds up one image,
+     * not half the batch — when the batch is large enough to gain and each image's product too
+     * small for the kernel to split by itself; otherwise on the calling thread. Each image's
+     * result is computed by the same code whichever thread runs it, so results do not depend on
+     * the split.
      */
     private static void forEachImage(Geometry g, ImageRange task) {
         int threads = Math.min(MatMul.threads(), g.n);
@@ -255,14 +258,18 @@ public final class Conv2d implements FastForward {
             task.run(0, g.n);
             return;
         }
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int n = next.getAndIncrement(); n < g.n; n = next.getAndIncrement()) {
+                task.run(n, n + 1);
+            }
+        };
         ForkJoinTask<?>[] others = new ForkJoinTask<?>[threads - 1];
-        for (int t = 1; t < threads; t++) {
-            int from = (int) ((long) g.n * t / threads);
-            int to = (int) ((long) g.n * (t + 1) / threads);
-            others[t - 1] = ForkJoinPool.commonPool().submit(() -> task.run(from, to));
+        for (int t = 0; t < others.length; t++) {
+            others[t] = ForkJoinPool.commonPool().submit(worker);
         }
         try {
-            task.run(0, (int) ((long) g.n / threads));
+            worker.run();
         } finally {
             for (ForkJoinTask<?> o : others) {
                 o.join();
@@ -420,8 +427,9 @@ public final class Conv2d implements FastForward {
                             continue;
                         }
                         int src = plane + ih * g.w + dx;
-                        if (j0 > ow0) {
-                            Arrays.fill(col, dst + ow0, dst + j0, 0.0);
+                        // The padding at the ends of a row is a column or two: plain stores, not fill calls.
+                        for (int j = ow0; j < j0; j++) {
+                            col[dst + j] = 0.0;
                         }
                         if (strideW == 1) {
                             System.arraycopy(x, src + j0, col, dst + j0, j1 - j0 + 1);
@@ -430,8 +438,8 @@ public final class Conv2d implements FastForward {
                                 col[dst + j] = x[src + j * strideW];
                             }
                         }
-                        if (j1 < ow1) {
-                            Arrays.fill(col, dst + j1 + 1, dst + ow1 + 1, 0.0);
+                        for (int j = j1 + 1; j <= ow1; j++) {
+                            col[dst + j] = 0.0;
                         }
                     }
                 }
@@ -471,32 +479,11 @@ public final class Conv2d implements FastForward {
         Tensor[] grads = new Tensor[arity()];
         boolean wantX = needsInputGrad[0];
         boolean wantW = needsInputGrad[1];
+        boolean wantB = bias && needsInputGrad[2];
         int ckk = g.ckk();
         int pos = g.positions();
-        if (bias && needsInputGrad[2]) {
-            double[] db = new double[g.f];
-            for (int f = 0; f < g.f; f++) {
-                // Four running sums: one chain of additions would wait on each add's latency.
-                double a0 = 0;
-                double a1 = 0;
-                double a2 = 0;
-                double a3 = 0;
-                for (int n = 0; n < g.n; n++) {
-                    int q = (n * g.f + f) * pos;
-                    int end = q + pos;
-                    for (; q + 3 < end; q += 4) {
-                        a0 += dy[q];
-                        a1 += dy[q + 1];
-                        a2 += dy[q + 2];
-                        a3 += dy[q + 3];
-                    }
-                    for (; q < end; q++) {
-                        a0 += dy[q];
-                    }
-                }
-                db[f] = (a0 + a1) + (a2 + a3);
-            }
-            grads[2] = Tensor.wrap(new int[] {g.f}, db);
+        if (wantB && !wantW) {
+            grads[2] = Tensor.wrap(new int[] {g.f}, biasGradient(g, dy));
         }
         if (!wantX && !wantW) {
             return grads;
@@ -504,19 +491,25 @@ public final class Conv2d implements FastForward {
         double[] x = inputs[0].data();
         double[] w = inputs[1].data();
         double[] dx = wantX ? new double[x.length] : null;
+        // With ∂L/∂W, ∂L/∂b comes out of the same product: a row of ones under col_n makes the
+        // last row of P_nᵀ the sums Σ_q G_n[f,q].
+        int rows = wantB ? ckk + 1 : ckk;
         // Each image's ∂L/∂W term apart, summed below in the order of the images, so that the
         // sum does not depend on how the images were split between threads.
-        double[] partials = wantW ? new double[g.n * g.f * ckk] : null;
+        double[] partials = wantW ? new double[g.n * rows * g.f] : null;
         forEachImage(g, (n0, n1) -> {
             Scratch t = SCRATCH.get();
             for (int n = n0; n < n1; n++) {
                 int gn = n * g.f * pos;   // G_n in the NCHW gradient
                 if (wantW) {
-                    double[] col = t.col(ckk * pos);
+                    double[] col = t.col(rows * pos);
                     im2col(g, x, n, col, 0, 0, g.oh - 1, 0, g.ow - 1);
-                    // P_nᵀ (C·kh·kw × F) = col_n (C·kh·kw × Ho·Wo, rows read in place along the long
-                    // inner dimension) · G_nᵀ (G_n read transposed: F columns packed, not col_n).
-                    MatMul.gemm(col, 0, pos, 1, dy, gn, 1, pos, partials, n * g.f * ckk, ckk, pos, g.f);
+                    if (wantB) {
+                        Arrays.fill(col, ckk * pos, rows * pos, 1.0);
+                    }
+                    // P_nᵀ (rows × F) = col_n (rows × Ho·Wo, read in place along the long inner
+                    // dimension) · G_nᵀ (G_n read transposed: F columns packed, not col_n).
+                    MatMul.gemm(col, 0, pos, 1, dy, gn, 1, pos, partials, n * rows * g.f, rows, pos, g.f);
                 }
                 if (wantX) {
                     double[] dcol = t.dcol(ckk * pos);
@@ -526,23 +519,59 @@ public final class Conv2d implements FastForward {
                 }
             }
         });
-        Tensor[] out = grads;
         if (wantX) {
-            out[0] = Tensor.wrap(inputs[0].dims(), dx);
+            grads[0] = Tensor.wrap(inputs[0].dims(), dx);
         }
         if (wantW) {
             double[] dw = new double[w.length];
+            double[] db = wantB ? new double[g.f] : null;
             for (int n = 0; n < g.n; n++) {
-                int off = n * dw.length;
+                int off = n * rows * g.f;
                 for (int p = 0; p < ckk; p++) {
                     for (int f = 0; f < g.f; f++) {
                         dw[f * ckk + p] += partials[off + p * g.f + f];
                     }
                 }
+                if (wantB) {
+                    for (int f = 0; f < g.f; f++) {
+                        db[f] += partials[off + ckk * g.f + f];
+                    }
+                }
             }
-            out[1] = Tensor.wrap(inputs[1].dims(), dw);
+            grads[1] = Tensor.wrap(inputs[1].dims(), dw);
+            if (wantB) {
+                grads[2] = Tensor.wrap(new int[] {g.f}, db);
+            }
         }
-        return out;
+        return grads;
+    }
+
+    /** {@code ∂L/∂b[f] = Σ_{n,q} G[n,f,q]}, when ∂L/∂W is not wanted alongside. */
+    private static double[] biasGradient(Geometry g, double[] dy) {
+        int pos = g.positions();
+        double[] db = new double[g.f];
+        for (int f = 0; f < g.f; f++) {
+            // Four running sums: one chain of additions would wait on each add's latency.
+            double a0 = 0;
+            double a1 = 0;
+            double a2 = 0;
+            double a3 = 0;
+            for (int n = 0; n < g.n; n++) {
+                int q = (n * g.f + f) * pos;
+                int end = q + pos;
+                for (; q + 3 < end; q += 4) {
+                    a0 += dy[q];
+                    a1 += dy[q + 1];
+                    a2 += dy[q + 2];
+                    a3 += dy[q + 3];
+                }
+                for (; q < end; q++) {
+                    a0 += dy[q];
+                }
+            }
+            db[f] = (a0 + a1) + (a2 + a3);
+        }
+        return db;
     }
 
     /**
@@ -567,8 +596,15 @@ public final class Conv2d implements FastForward {
                         }
                         int src = row + i * g.ow;
                         int dst = plane + ih * g.w + dxo;
-                        for (int j = j0; j <= j1; j++) {
-                            dx[dst + j * strideW] += dcol[src + j];
+                        if (strideW == 1) {
+                            // Unit stride, the common case: a loop the JIT vectorizes.
+                            for (int j = j0; j <= j1; j++) {
+                                dx[dst + j] += dcol[src + j];
+                            }
+                        } else {
+                            for (int j = j0; j <= j1; j++) {
+                                dx[dst + j * strideW] += dcol[src + j];
+                            }
                         }
                     }
                 }
