@@ -9,10 +9,13 @@ import org.autodifflite.core.Node;
 import org.autodifflite.core.Op;
 import org.autodifflite.core.Parameter;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.core.ops.ReLU;
 import org.autodifflite.layers.ops.AvgPool2d;
 import org.autodifflite.layers.ops.Conv2d;
 import org.autodifflite.layers.ops.Flatten;
+import org.autodifflite.layers.ops.Linear;
 import org.autodifflite.layers.ops.MaxPool2d;
+import org.autodifflite.layers.ops.SoftmaxCrossEntropy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -219,6 +222,39 @@ class SpatialOpsTest {
             assertThat(op.inputName(0)).isEqualTo("X");
         }
         assertThat(conv.toString()).contains("stride 2×2", "padding 1×1");
+    }
+
+    /**
+     * The images example of docs/layers.md at a small size: conv → ReLU → max-pool → Flatten →
+     * Linear → softmax cross-entropy builds, back-propagates into every parameter, and passes
+     * the checker node by node and end to end.
+     */
+    @Test
+    void theDocumentedSmallConvNetTrainsItsParametersAndPassesCheckGraph() {
+        Graph g = new Graph();
+        Node x = g.input("images", Tensor.randn(new int[] {2, 1, 8, 8}, 1L));                 // N×1×8×8
+        Node w1 = g.parameter(new Parameter("conv1.weight", Tensor.randn(new int[] {3, 1, 3, 3}, 2L)));
+        Node b1 = g.parameter(new Parameter("conv1.bias", Tensor.randn(new int[] {3}, 3L)));
+        Node h = g.apply(new ReLU(), g.apply(new Conv2d(1, 1), x, w1, b1));                    // N×3×8×8
+        Node p = g.apply(new MaxPool2d(2), h);                                                  // N×3×4×4
+        Node f = g.apply(new Flatten(), p);                                                     // 48×N
+        Node w2 = g.parameter(new Parameter("fc.weight", Tensor.randn(new int[] {4, 48}, 4L).scale(0.2)));
+        Node b2 = g.parameter(new Parameter("fc.bias", Tensor.zeros(4, 1)));
+        Node z = g.apply(new Linear(), f, w2, b2);                                              // 4×N
+        Tensor labels = Tensor.zeros(4, 2);
+        labels.setAt(1, 1, 0);
+        labels.setAt(1, 3, 1);
+        Node loss = g.apply(new SoftmaxCrossEntropy(), z, g.input("labels", labels));
+        assertThat(h.value().dims()).containsExactly(2, 3, 8, 8);
+        assertThat(p.value().dims()).containsExactly(2, 3, 4, 4);
+        assertThat(f.value().dims()).containsExactly(48, 2);
+        g.backward(loss);
+        for (Parameter param : g.parameters()) {
+            assertThat(param.grad().maxAbs()).as(param.name()).isGreaterThan(0);
+        }
+        org.autodifflite.check.CheckReport r = org.autodifflite.check.GradientChecker.defaults().withThreads(1)
+                .checkGraph(g, loss);
+        assertThat(r.passed()).as(r.render()).isTrue();
     }
 
     static void assertClose(Tensor got, Tensor want, String what) {
