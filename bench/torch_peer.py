@@ -5,6 +5,7 @@ step (forward + backward + Adam) in float64 on the CPU.
 Usage: torch_peer.py gradcheck-seed SEED_JSON [--repeat N]
        torch_peer.py gradcheck 784-128-64-1 --batch 32 [--fast] [--sample-without-w1]
        torch_peer.py train 64-32-16-1 --batch 64 [--threads N]
+       torch_peer.py conv 32x3x32x32 --filters 16 --kernel 3 --padding 1 [--threads N]
 Prints one JSON object.
 """
 import argparse
@@ -119,19 +120,64 @@ def train(args):
             "seconds_per_step_median": per[len(per) // 2], "repeats": args.repeat}
 
 
+def conv(args):
+    """conv2d forward + backward in float64 on the CPU, as ConvBenchmark times Conv2d: every
+    gradient (input, weight, bias), and without the input's (a first layer, whose input is
+    data). Seconds per step, the median of the repeats' means over at least half a second."""
+    n, c, h, w = (int(s) for s in args.net.split("x"))
+    torch.manual_seed(7)
+    x = torch.randn(n, c, h, w)
+    weight = torch.randn(args.filters, c, args.kernel, args.kernel, requires_grad=True)
+    bias = torch.randn(args.filters, requires_grad=True)
+    out = {"what": "conv", "input": args.net, "filters": args.filters, "kernel": args.kernel,
+           "padding": args.padding, "threads": torch.get_num_threads()}
+    for key, input_grad in [("seconds_per_step_median", True), ("seconds_per_step_no_input_grad_median", False)]:
+        xi = x.clone().requires_grad_(input_grad)
+        g = torch.randn(n, args.filters, h + 2 * args.padding - args.kernel + 1, w + 2 * args.padding - args.kernel + 1)
+
+        def step():
+            y = torch.nn.functional.conv2d(xi, weight, bias, stride=1, padding=args.padding)
+            return torch.autograd.grad(y, [xi, weight, bias] if input_grad else [weight, bias], g)
+
+        for _ in range(50):
+            step()
+        per = []
+        for _ in range(args.repeat):
+            k = 0
+            t0 = time.perf_counter()
+            while True:
+                step()
+                k += 1
+                t = time.perf_counter() - t0
+                if t > 0.5:
+                    break
+            per.append(t / k)
+        per.sort()
+        out[key] = per[len(per) // 2]
+    out["repeats"] = args.repeat
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["gradcheck-seed", "gradcheck", "train"])
-    ap.add_argument("net", help="SEED_JSON for gradcheck-seed, else sizes like 784-128-64-1")
+    ap.add_argument("what", choices=["gradcheck-seed", "gradcheck", "train", "conv"])
+    ap.add_argument("net", help="SEED_JSON for gradcheck-seed, N×C×H×W like 32x3x32x32 for conv,"
+                    " else sizes like 784-128-64-1")
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--fast", action="store_true")
     ap.add_argument("--sample-without-w1", action="store_true")
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--filters", type=int, default=16)
+    ap.add_argument("--kernel", type=int, default=3)
+    ap.add_argument("--padding", type=int, default=1)
     args = ap.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
-    out = gradcheck(args) if args.what.startswith("gradcheck") else train(args)
+    if args.what == "conv":
+        out = conv(args)
+    else:
+        out = gradcheck(args) if args.what.startswith("gradcheck") else train(args)
     out["torch"] = torch.__version__
     print(json.dumps(out))
 

@@ -27,9 +27,13 @@ import org.autodifflite.layers.model.GraphModel;
 import org.autodifflite.layers.model.Initializer;
 import org.autodifflite.layers.model.ModelGraph;
 import org.autodifflite.layers.model.Sequential;
+import org.autodifflite.layers.ops.AvgPool2d;
 import org.autodifflite.layers.ops.BinaryCrossEntropy;
+import org.autodifflite.layers.ops.Conv2d;
 import org.autodifflite.layers.ops.Dropout;
+import org.autodifflite.layers.ops.Flatten;
 import org.autodifflite.layers.ops.Linear;
+import org.autodifflite.layers.ops.MaxPool2d;
 import org.autodifflite.layers.ops.MeanSquaredError;
 import org.autodifflite.layers.ops.SigmoidBinaryCrossEntropy;
 import org.autodifflite.layers.ops.SoftmaxCrossEntropy;
@@ -204,6 +208,40 @@ class BadInputTest {
                 new SoftmaxCrossEntropy().forward(Tensor.zeros(2, 1), Tensor.column(1.5, -0.5)),
                 "SoftmaxCrossEntropy", "Y[0][0] = 1.5", "[0, 1]"));
 
+        // Spatial ops: images are N×C×H×W; every refusal leaves the inputs as they were.
+        out.add(c("Conv2d", "X with 3 channels, W expecting 2 (W 4×2×3×3)", x -> forwardLeavesInputs(new Conv2d(1, 1),
+                Tensor.zeros(2, 3, 8, 8), Tensor.zeros(4, 2, 3, 3), Tensor.zeros(4)), "Conv2d", "2×3×8×8", "3 channels",
+                "4×2×3×3", "F×3×kh×kw"));
+        out.add(c("Conv2d", "a 5×5 kernel on a 2×2 image padded by 1", x -> forwardLeavesInputs(new Conv2d(1, 1),
+                Tensor.zeros(1, 1, 2, 2), Tensor.zeros(1, 1, 5, 5), Tensor.zeros(1)), "Conv2d", "larger than the padded",
+                "1×1×2×2", "1×1×5×5", "more padding"));
+        out.add(c("Conv2d", "stride 0", x -> new Conv2d(0, 1), "Conv2d", "stride", "≥ 1", "got 0"));
+        out.add(c("Conv2d", "padding −1", x -> new Conv2d(1, -1), "Conv2d", "padding", "≥ 0", "got -1"));
+        out.add(c("Conv2d", "dilation 0", x -> new Conv2d(1, 1, 0), "Conv2d", "dilation", "≥ 1", "got 0"));
+        out.add(c("Conv2d", "X 3×16×16, a single image without its batch axis", x -> forwardLeavesInputs(
+                new Conv2d(1, 1), Tensor.zeros(3, 16, 16), Tensor.zeros(8, 3, 3, 3), Tensor.zeros(8)), "Conv2d",
+                "3×16×16", "N×C×H×W", "reshape(1, C, H, W)"));
+        out.add(c("Conv2d", "b 8×1 (a column) for 8 filters", x -> forwardLeavesInputs(new Conv2d(1, 1),
+                Tensor.zeros(1, 3, 4, 4), Tensor.zeros(8, 3, 3, 3), Tensor.zeros(8, 1)), "Conv2d", "8×1", "(8)",
+                "rank 1"));
+        out.add(c("MaxPool2d", "X 4×16 (features × batch) instead of images", x -> forwardLeavesInputs(
+                new MaxPool2d(2), Tensor.zeros(4, 16)), "MaxPool2d", "4×16", "N×C×H×W"));
+        out.add(c("MaxPool2d", "padding 2 with a 3×3 kernel", x -> new MaxPool2d(3, 1, 2), "MaxPool2d", "padding 2×2",
+                "kernel 3×3", "kernel/2"));
+        out.add(c("AvgPool2d", "a 4×4 window on a 3×3 image", x -> forwardLeavesInputs(new AvgPool2d(4),
+                Tensor.zeros(2, 1, 3, 3)), "AvgPool2d", "larger than the padded", "2×1×3×3"));
+        out.add(c("AvgPool2d", "stride 0", x -> new AvgPool2d(2, 0, 0), "AvgPool2d", "stride", "got 0"));
+        out.add(c("Flatten", "X (5), no batch axis", x -> forwardLeavesInputs(new Flatten(), Tensor.zeros(5)),
+                "Flatten", "(5)", "N×…"));
+        for (org.autodifflite.core.Op op : List.of(new Conv2d(), new MaxPool2d(2), new AvgPool2d(2), new Flatten())) {
+            int n = op.arity() + 1;
+            out.add(c(op.name(), n + " inputs instead of " + op.arity(), x -> {
+                Tensor[] in = new Tensor[n];
+                java.util.Arrays.fill(in, Tensor.zeros(1, 1, 2, 2));
+                op.forward(in);
+            }, op.name() + " expects " + op.arity() + " input", "got " + n));
+        }
+
         // Layers and models.
         out.add(c("Dense", "a layer of size 0 (0 units)", x -> new Dense("fc", 3, 0, Initializer.he(),
                 new Well19937c(1)), "Dense 'fc'", "0 units", "size 0"));
@@ -376,6 +414,21 @@ class BadInputTest {
         return GraphModel.builder().seed(1).input("a", 2).input("b", 2).labels("y", 1)
                 .forward(m -> m.dense("out", m.input("a").add(m.input("b")), 1).sigmoid())
                 .loss(new BinaryCrossEntropy()).build();
+    }
+
+    /** Calls {@code forward} and, whether it returns or throws, asserts that it changed no input. */
+    private static void forwardLeavesInputs(org.autodifflite.core.Op op, Tensor... in) {
+        Tensor[] before = new Tensor[in.length];
+        for (int i = 0; i < in.length; i++) {
+            before[i] = in[i].copy();
+        }
+        try {
+            op.forward(in);
+        } finally {
+            for (int i = 0; i < in.length; i++) {
+                assertThat(in[i]).as("%s left input %d as it was", op.name(), i).isEqualTo(before[i]);
+            }
+        }
     }
 
     /** Runs a case: it must throw, name what is wrong, and leave the parameters as they must be. */

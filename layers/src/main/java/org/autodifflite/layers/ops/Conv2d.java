@@ -1,0 +1,738 @@
+package org.autodifflite.layers.ops;
+
+import java.util.Arrays;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.autodifflite.core.FastForward;
+import org.autodifflite.core.Op;
+import org.autodifflite.core.OpChecks;
+import org.autodifflite.core.Tensor;
+import org.autodifflite.core.kernel.MatMul;
+
+/**
+ * A 2-D convolution layer (strictly, cross-correlation, as in every deep-learning library):
+ * {@code Y = W ⋆ X + b} over a batch of images, with stride, zero padding and dilation.
+ *
+ * <p>Inputs, in order: {@code X} (N×C×H×W: batch, channels, height, width, row-major),
+ * {@code W} (F×C×kh×kw: one C×kh×kw filter per output channel) and, unless the op was made
+ * without bias ({@link #withoutBias()}, then the op takes two inputs), {@code b} (rank 1, F
+ * entries). Output: {@code Y}, N×F×Ho×Wo with {@code Ho = ⌊(H + 2·ph − dh·(kh−1) − 1)/sh⌋ + 1}
+ * and {@code Wo} alike:
+ *
+ * <pre>
+ * Y[n,f,i,j] = b[f] + Σ_{c,u,v} W[f,c,u,v] · X[n, c, i·sh − ph + u·dh, j·sw − pw + v·dw]
+ * </pre>
+ *
+ * where entries of {@code X} outside the image are zero (padding).
+ *
+ * <p>It is computed as a matrix product (im2col): image {@code n} is unfolded into
+ * {@code col_n}, a (C·kh·kw) × (Ho·Wo) matrix whose column {@code q} holds the input patch that
+ * output position {@code q} sees, and {@code Y_n = W·col_n + b} with {@code W} read as the
+ * F × (C·kh·kw) matrix it is, in place. Backward, for {@code G = ∂L/∂Y}:
+ * {@code ∂L/∂W = Σ_n G_n·col_nᵀ}, {@code ∂L/∂b[f] = Σ_{n,i,j} G[n,f,i,j]}, and
+ * {@code ∂L/∂X} is col2im of {@code Wᵀ·G_n}: each entry of the unfolded gradient is added back
+ * to the pixel it was copied from (padding positions are dropped). The images of a batch are
+ * split between as many threads as the matmul kernel uses ({@link MatMul#threads()}); each
+ * image is computed the same way whichever thread runs it, so results do not depend on the
+ * thread count.
+ *
+ * <p>The op implements {@link FastForward}, so the gradient checker evaluates it incrementally:
+ * a perturbed pixel changes only the outputs whose windows hold it (a few positions, every
+ * channel), a perturbed weight or bias only one output channel. Values are not validated: a NaN
+ * pixel gives NaN in the outputs whose windows hold it (the trainer refuses non-finite data
+ * before it reaches an op).
+ *
+ * <pre>{@code
+ * Graph g = new Graph();
+ * Node x = g.input("images", Tensor.randn(new int[] {2, 3, 16, 16}, 1L));     // N×C×H×W
+ * Node w = g.parameter(new Parameter("conv1.weight", Tensor.randn(new int[] {8, 3, 3, 3}, 2L)));
+ * Node b = g.parameter(new Parameter("conv1.bias", Tensor.zeros(8)));
+ * Node y = g.apply(new Conv2d(1, 1), x, w, b);                                // 2×8×16×16
+ * }</pre>
+ */
+public final class Conv2d implements FastForward {
+
+    /**
+     * Below this many multiply-adds for the whole batch, images are not split between threads:
+     * handing work to another thread costs tens of microseconds.
+     */
+    private static final long PARALLEL_MIN_MACS = 1L << 18;
+
+    /**
+     * From about this many multiply-adds, the matmul kernel splits one image's product between
+     * its threads itself ({@code MatMul}'s own threshold), so images then run one after another.
+     */
+    private static final long KERNEL_SPLIT_MACS = 1L << 19;
+
+    /**
+     * Per-thread buffers (unfolded images and products), reused so that the checker's
+     * evaluations allocate nothing; they hold no value from one call to the next.
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private final int strideH;
+    private final int strideW;
+    private final int padH;
+    private final int padW;
+    private final int dilationH;
+    private final int dilationW;
+    private final boolean bias;
+
+    /** A convolution with stride 1, no padding, no dilation, and a bias. */
+    public Conv2d() {
+        this(1, 0);
+    }
+
+    /**
+     * A convolution with a bias and no dilation.
+     *
+     * @param stride the step between windows, both axes, ≥ 1
+     * @param padding zeros added on each side, both axes, ≥ 0 ({@code (k−1)/2} keeps H×W at
+     *     stride 1 for an odd kernel k)
+     * @throws IllegalArgumentException if a parameter is out of range
+     */
+    public Conv2d(int stride, int padding) {
+        this(stride, padding, 1);
+    }
+
+    /**
+     * A convolution with a bias.
+     *
+     * @param stride the step between windows, both axes, ≥ 1
+     * @param padding zeros added on each side, both axes, ≥ 0
+     * @param dilation the spacing of the kernel's taps, both axes, ≥ 1 (1: adjacent)
+     * @throws IllegalArgumentException if a parameter is out of range
+     */
+    public Conv2d(int stride, int padding, int dilation) {
+        this(stride, stride, padding, padding, dilation, dilation, true);
+    }
+
+    /**
+     * A convolution with every parameter given per axis.
+     *
+     * @param strideH the vertical step between windows, ≥ 1
+     * @param strideW the horizontal step between windows, ≥ 1
+     * @param padH zero rows added above and below, ≥ 0
+     * @param padW zero columns added left and right, ≥ 0
+     * @param dilationH the vertical spacing of the kernel's taps, ≥ 1
+     * @param dilationW the horizontal spacing of the kernel's taps, ≥ 1
+     * @param bias whether the op takes a bias {@code b} as its third input
+     * @throws IllegalArgumentException if a parameter is out of range; the message names it
+     */
+    public Conv2d(int strideH, int strideW, int padH, int padW, int dilationH, int dilationW, boolean bias) {
+        Window2d.requireAtLeast("Conv2d", "stride", Math.min(strideH, strideW), 1,
+                "the step between windows is 1 for every position, 2 for every other");
+        Window2d.requireAtLeast("Conv2d", "padding", Math.min(padH, padW), 0,
+                "it is the number of zero rows and columns added on each side");
+        Window2d.requireAtLeast("Conv2d", "dilation", Math.min(dilationH, dilationW), 1,
+                "1 is an ordinary kernel, 2 spaces its taps one pixel apart");
+        this.strideH = strideH;
+        this.strideW = strideW;
+        this.padH = padH;
+        this.padW = padW;
+        this.dilationH = dilationH;
+        this.dilationW = dilationW;
+        this.bias = bias;
+    }
+
+    /** @return the same convolution without a bias: it takes two inputs, {@code X} and {@code W} */
+    public Conv2d withoutBias() {
+        return new Conv2d(strideH, strideW, padH, padW, dilationH, dilationW, false);
+    }
+
+    /** @return whether the op takes a bias {@code b} as its third input */
+    public boolean hasBias() {
+        return bias;
+    }
+
+    @Override
+    public String name() {
+        return "Conv2d";
+    }
+
+    /** @return 3 ({@code X, W, b}), or 2 ({@code X, W}) without bias */
+    @Override
+    public int arity() {
+        return bias ? 3 : 2;
+    }
+
+    @Override
+    public String inputName(int index) {
+        return switch (index) {
+            case 0 -> "X";
+            case 1 -> "W";
+            case 2 -> bias ? "b" : FastForward.super.inputName(index);
+            default -> FastForward.super.inputName(index);
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "Conv2d(stride " + strideH + "×" + strideW + ", padding " + padH + "×" + padW + ", dilation "
+                + dilationH + "×" + dilationW + (bias ? "" : ", no bias") + ")";
+    }
+
+    // ------------------------------------------------------------------ forward
+
+    /**
+     * Computes {@code W ⋆ X + b}.
+     *
+     * @param inputs {@code X} (N×C×H×W), {@code W} (F×C×kh×kw) and, with bias, {@code b} (F)
+     * @return {@code Y}, N×F×Ho×Wo
+     * @throws IllegalArgumentException if an input is missing, not of the layout above, the
+     *     channels of {@code X} and {@code W} differ, or the kernel is larger than the padded
+     *     input; the message names the shapes and the fix
+     */
+    @Override
+    public Tensor forward(Tensor... inputs) {
+        Geometry g = geometry(new Geometry(), inputs);
+        Tensor y = Tensor.zeros(g.n, g.f, g.oh, g.ow);
+        double[] yd = y.data();
+        forEachImage(g, (n0, n1) -> {
+            Scratch s = SCRATCH.get();
+            for (int n = n0; n < n1; n++) {
+                forwardImage(g, inputs, n, yd, s);
+            }
+        });
+        return y;
+    }
+
+    /**
+     * Computes {@code W ⋆ X + b} into {@code out}, the bits of {@link #forward}, allocating
+     * nothing (after a first call on the thread has sized its buffers); on the calling thread
+     * alone, since its callers (the checker) run threads of their own.
+     *
+     * @param out the N×F×Ho×Wo output buffer
+     * @param inputs as {@link #forward}
+     * @throws IllegalArgumentException if the inputs are wrong (as {@link #forward}) or
+     *     {@code out} is not N×F×Ho×Wo
+     */
+    @Override
+    public void forwardInto(Tensor out, Tensor... inputs) {
+        Scratch s = SCRATCH.get();
+        Geometry g = geometry(s.g, inputs);
+        requireOutput(out, g, inputs);
+        double[] y = out.data();
+        for (int n = 0; n < g.n; n++) {
+            forwardImage(g, inputs, n, y, s);
+        }
+    }
+
+    /**
+     * Image {@code n}: unfolds it into {@code col_n} and writes {@code Y_n = W·col_n + b} in
+     * place in the NCHW output — the same product, with the same bits, whichever thread or
+     * path computes it.
+     */
+    private void forwardImage(Geometry g, Tensor[] in, int n, double[] y, Scratch s) {
+        int ckk = g.ckk();
+        int pos = g.positions();
+        double[] col = s.col(ckk * pos);
+        im2col(g, in[0].data(), n, col, 0, 0, g.oh - 1, 0, g.ow - 1);
+        // Y_n (F × Ho·Wo) = W (F × C·kh·kw, read in place) · col_n (C·kh·kw × Ho·Wo).
+        MatMul.gemm(in[1].data(), 0, ckk, 1, col, 0, pos, 1, y, n * g.f * pos, g.f, ckk, pos);
+        if (bias) {
+            addBias(g, in[2].data(), y, n, n, 0, g.f - 1);
+        }
+    }
+
+    /** Work on the images {@code [n0, n1)}. */
+    @FunctionalInterface
+    private interface ImageRange {
+        void run(int n0, int n1);
+    }
+
+    /**
+     * Runs {@code task} over every image, one image at a time, on {@link MatMul#threads()}
+     * threads (the calling thread and the common fork-join pool) that claim the next image as
+     * they finish one — so a thread that loses its core to another process holds up one image,
+     * not half the batch — when the batch is large enough to gain and each image's product too
+     * small for the kernel to split by itself; otherwise on the calling thread. Each image's
+     * result is computed by the same code whichever thread runs it, so results do not depend on
+     * the split.
+     */
+    private static void forEachImage(Geometry g, ImageRange task) {
+        int threads = Math.min(MatMul.threads(), g.n);
+        long perImage = (long) g.f * g.ckk() * g.positions();
+        if (threads < 2 || perImage * g.n < PARALLEL_MIN_MACS || perImage >= KERNEL_SPLIT_MACS) {
+            task.run(0, g.n);
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int n = next.getAndIncrement(); n < g.n; n = next.getAndIncrement()) {
+                task.run(n, n + 1);
+            }
+        };
+        ForkJoinTask<?>[] others = new ForkJoinTask<?>[threads - 1];
+        for (int t = 0; t < others.length; t++) {
+            others[t] = ForkJoinPool.commonPool().submit(worker);
+        }
+        try {
+            worker.run();
+        } finally {
+            for (ForkJoinTask<?> o : others) {
+                o.join();
+            }
+        }
+    }
+
+    /**
+     * Recomputes what changed entries influence, each recomputed entry with the bits
+     * {@link #forward} gives it: a range of pixels changes, in every output channel, the output
+     * positions whose windows can hold one of them; a range of weights or biases changes the
+     * output channels of their filters.
+     *
+     * @param out {@code Y} for inputs that differ from {@code inputs} at most in those entries
+     * @param input 0 ({@code X}), 1 ({@code W}) or 2 ({@code b})
+     * @param from the first changed entry, row-major
+     * @param to one past the last changed entry
+     * @param inputs as {@link #forward}
+     * @return {@code true}
+     * @throws IllegalArgumentException if the inputs are wrong, or the input or range does not
+     *     exist
+     */
+    @Override
+    public boolean forwardEntriesInto(Tensor out, int input, int from, int to, Tensor... inputs) {
+        Scratch s = SCRATCH.get();
+        Geometry g = geometry(s.g, inputs);
+        requireOutput(out, g, inputs);
+        OpChecks.requireRange(name(), inputs, input, from, to);
+        if (from == to) {
+            return true;
+        }
+        double[] y = out.data();
+        if (input == 0) {
+            int[] box = s.box;
+            Window2d.inputBox(box, from, to, g.h, g.w);
+            int n0 = box[4] / g.c;
+            int n1 = box[5] / g.c;
+            int oh0 = Window2d.firstOut(box[0], g.kh, strideH, padH, dilationH);
+            int oh1 = Window2d.lastOut(box[1], strideH, padH, g.oh);
+            int ow0 = Window2d.firstOut(box[2], g.kw, strideW, padW, dilationW);
+            int ow1 = Window2d.lastOut(box[3], strideW, padW, g.ow);
+            if (oh0 > oh1 || ow0 > ow1) {
+                return true;   // a pixel no window holds (stride larger than the kernel)
+            }
+            for (int n = n0; n <= n1; n++) {
+                if ((long) (oh1 - oh0 + 1) * (ow1 - ow0 + 1) * 4 > g.positions()) {
+                    // Over a quarter of the image: the blocked product of the whole image.
+                    forwardImage(g, inputs, n, y, s);
+                } else {
+                    recomputeWindow(g, inputs, n, oh0, oh1, ow0, ow1, y, s);
+                }
+            }
+            return true;
+        }
+        int f0 = input == 1 ? from / g.ckk() : from;
+        int f1 = input == 1 ? (to - 1) / g.ckk() : to - 1;
+        if ((f1 - f0 + 1) * 4 > g.f) {
+            forwardInto(out, inputs);
+            return true;
+        }
+        recomputeChannels(g, inputs, f0, f1, y, s);
+        return true;
+    }
+
+    /**
+     * Output positions {@code [oh0, oh1] × [ow0, ow1]} of image {@code n}, every channel. Only
+     * those columns of {@code col_n} are unfolded, and {@link MatMul#region} computes each entry
+     * by the chain of operations the whole product gives it.
+     */
+    private void recomputeWindow(Geometry g, Tensor[] in, int n, int oh0, int oh1, int ow0, int ow1, double[] y,
+            Scratch s) {
+        int ckk = g.ckk();
+        int pos = g.positions();
+        double[] col = s.col(ckk * pos);
+        double[] part = s.part(g.f * pos);
+        double[] w = in[1].data();
+        im2col(g, in[0].data(), n, col, 0, oh0, oh1, ow0, ow1);
+        double[] b = bias ? in[2].data() : null;
+        for (int i = oh0; i <= oh1; i++) {
+            int q0 = i * g.ow + ow0;
+            int q1 = i * g.ow + ow1 + 1;
+            MatMul.region(w, col, part, g.f, ckk, pos, 0, g.f, q0, q1);
+            for (int f = 0; f < g.f; f++) {
+                int src = f * pos;
+                int dst = (n * g.f + f) * pos;
+                for (int q = q0; q < q1; q++) {
+                    y[dst + q] = b == null ? part[src + q] : part[src + q] + b[f];
+                }
+            }
+        }
+    }
+
+    /** Output channels {@code [f0, f1]} of every image, through {@link MatMul#region}. */
+    private void recomputeChannels(Geometry g, Tensor[] in, int f0, int f1, double[] y, Scratch s) {
+        int ckk = g.ckk();
+        int pos = g.positions();
+        double[] col = s.col(ckk * pos);
+        double[] part = s.part(g.f * pos);
+        double[] x = in[0].data();
+        double[] w = in[1].data();
+        double[] b = bias ? in[2].data() : null;
+        for (int n = 0; n < g.n; n++) {
+            im2col(g, x, n, col, 0, 0, g.oh - 1, 0, g.ow - 1);
+            MatMul.region(w, col, part, g.f, ckk, pos, f0, f1 + 1, 0, pos);
+            for (int f = f0; f <= f1; f++) {
+                int src = f * pos;
+                int dst = (n * g.f + f) * pos;
+                if (b == null) {
+                    System.arraycopy(part, src, y, dst, pos);
+                } else {
+                    double bf = b[f];
+                    for (int q = 0; q < pos; q++) {
+                        y[dst + q] = part[src + q] + bf;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void addBias(Geometry g, double[] b, double[] y, int n0, int n1, int f0, int f1) {
+        int pos = g.positions();
+        for (int n = n0; n <= n1; n++) {
+            for (int f = f0; f <= f1; f++) {
+                double bf = b[f];
+                for (int q = (n * g.f + f) * pos, end = q + pos; q < end; q++) {
+                    y[q] += bf;
+                }
+            }
+        }
+    }
+
+    /**
+     * Unfolds output positions {@code [oh0, oh1] × [ow0, ow1]} of image {@code n}: row
+     * {@code p = (c·kh + u)·kw + v} of {@code col} (at {@code colOff}, rows of Ho·Wo) gets, at
+     * column {@code q = i·Wo + j}, the pixel {@code X[n, c, i·sh − ph + u·dh, j·sw − pw + v·dw]},
+     * or 0 where that lies in the padding. Other columns are not written.
+     */
+    private void im2col(Geometry g, double[] x, int n, double[] col, int colOff, int oh0, int oh1, int ow0,
+            int ow1) {
+        int pos = g.positions();
+        for (int c = 0; c < g.c; c++) {
+            int plane = (n * g.c + c) * g.h * g.w;
+            for (int u = 0; u < g.kh; u++) {
+                for (int v = 0; v < g.kw; v++) {
+                    int row = colOff + ((c * g.kh + u) * g.kw + v) * pos;
+                    int dx = v * dilationW - padW;
+                    // The columns j whose pixel j·sw + dx lies inside the image, clipped to [ow0, ow1].
+                    int j0 = Math.max(ow0, dx >= 0 ? 0 : (-dx + strideW - 1) / strideW);
+                    int j1 = Math.min(ow1, g.w - 1 - dx < 0 ? -1 : (g.w - 1 - dx) / strideW);
+                    for (int i = oh0; i <= oh1; i++) {
+                        int ih = i * strideH - padH + u * dilationH;
+                        int dst = row + i * g.ow;
+                        if (ih < 0 || ih >= g.h || j0 > j1) {
+                            Arrays.fill(col, dst + ow0, dst + ow1 + 1, 0.0);
+                            continue;
+                        }
+                        int src = plane + ih * g.w + dx;
+                        // The padding at the ends of a row is a column or two: plain stores, not fill calls.
+                        for (int j = ow0; j < j0; j++) {
+                            col[dst + j] = 0.0;
+                        }
+                        if (strideW == 1) {
+                            System.arraycopy(x, src + j0, col, dst + j0, j1 - j0 + 1);
+                        } else {
+                            for (int j = j0; j <= j1; j++) {
+                                col[dst + j] = x[src + j * strideW];
+                            }
+                        }
+                        for (int j = j1 + 1; j <= ow1; j++) {
+                            col[dst + j] = 0.0;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ backward
+
+    /**
+     * @param inputs {@code X, W} (and {@code b}) as given to {@link #forward}
+     * @param output {@code Y}
+     * @param gradOutput {@code G = ∂L/∂Y}, N×F×Ho×Wo
+     * @return {@code ∂L/∂X} (col2im of {@code Wᵀ·G_n}), {@code ∂L/∂W = Σ_n G_n·col_nᵀ} and,
+     *     with bias, {@code ∂L/∂b[f] = Σ G[·,f,·,·]}
+     */
+    @Override
+    public Tensor[] backward(Tensor[] inputs, Tensor output, Tensor gradOutput) {
+        boolean[] all = new boolean[arity()];
+        Arrays.fill(all, true);
+        return backward(inputs, output, gradOutput, all);
+    }
+
+    /**
+     * As {@link #backward(Tensor[], Tensor, Tensor)}, computing only the gradients asked for:
+     * the first layer's {@code ∂L/∂X} (a third of the work) is skipped when {@code X} is data.
+     */
+    @Override
+    public Tensor[] backward(Tensor[] inputs, Tensor output, Tensor gradOutput, boolean[] needsInputGrad) {
+        Geometry g = geometry(new Geometry(), inputs);
+        if (gradOutput.rank() != 4 || gradOutput.dim(0) != g.n || gradOutput.dim(1) != g.f
+                || gradOutput.dim(2) != g.oh || gradOutput.dim(3) != g.ow) {
+            throw new IllegalArgumentException("Conv2d backward: the gradient is " + gradOutput.shape()
+                    + " but the output is " + Tensor.shape(g.n, g.f, g.oh, g.ow) + "; they must have the same shape");
+        }
+        double[] dy = gradOutput.data();
+        Tensor[] grads = new Tensor[arity()];
+        boolean wantX = needsInputGrad[0];
+        boolean wantW = needsInputGrad[1];
+        boolean wantB = bias && needsInputGrad[2];
+        int ckk = g.ckk();
+        int pos = g.positions();
+        if (wantB && !wantW) {
+            grads[2] = Tensor.wrap(new int[] {g.f}, biasGradient(g, dy));
+        }
+        if (!wantX && !wantW) {
+            return grads;
+        }
+        double[] x = inputs[0].data();
+        double[] w = inputs[1].data();
+        double[] dx = wantX ? new double[x.length] : null;
+        // With ∂L/∂W, ∂L/∂b comes out of the same product: a row of ones under col_n makes the
+        // last row of P_nᵀ the sums Σ_q G_n[f,q].
+        int rows = wantB ? ckk + 1 : ckk;
+        // Each image's ∂L/∂W term apart, summed below in the order of the images, so that the
+        // sum does not depend on how the images were split between threads.
+        double[] partials = wantW ? new double[g.n * rows * g.f] : null;
+        forEachImage(g, (n0, n1) -> {
+            Scratch t = SCRATCH.get();
+            for (int n = n0; n < n1; n++) {
+                int gn = n * g.f * pos;   // G_n in the NCHW gradient
+                if (wantW) {
+                    double[] col = t.col(rows * pos);
+                    im2col(g, x, n, col, 0, 0, g.oh - 1, 0, g.ow - 1);
+                    if (wantB) {
+                        Arrays.fill(col, ckk * pos, rows * pos, 1.0);
+                    }
+                    // P_nᵀ (rows × F) = col_n (rows × Ho·Wo, read in place along the long inner
+                    // dimension) · G_nᵀ (G_n read transposed: F columns packed, not col_n).
+                    MatMul.gemm(col, 0, pos, 1, dy, gn, 1, pos, partials, n * rows * g.f, rows, pos, g.f);
+                }
+                if (wantX) {
+                    double[] dcol = t.dcol(ckk * pos);
+                    // dcol_n (C·kh·kw × Ho·Wo) = Wᵀ · G_n, W read transposed in place.
+                    MatMul.gemm(w, 0, 1, ckk, dy, gn, pos, 1, dcol, 0, ckk, g.f, pos);
+                    col2im(g, dcol, 0, dx, n);
+                }
+            }
+        });
+        if (wantX) {
+            grads[0] = Tensor.wrap(inputs[0].dims(), dx);
+        }
+        if (wantW) {
+            double[] dw = new double[w.length];
+            double[] db = wantB ? new double[g.f] : null;
+            for (int n = 0; n < g.n; n++) {
+                int off = n * rows * g.f;
+                for (int p = 0; p < ckk; p++) {
+                    for (int f = 0; f < g.f; f++) {
+                        dw[f * ckk + p] += partials[off + p * g.f + f];
+                    }
+                }
+                if (wantB) {
+                    for (int f = 0; f < g.f; f++) {
+                        db[f] += partials[off + ckk * g.f + f];
+                    }
+                }
+            }
+            grads[1] = Tensor.wrap(inputs[1].dims(), dw);
+            if (wantB) {
+                grads[2] = Tensor.wrap(new int[] {g.f}, db);
+            }
+        }
+        return grads;
+    }
+
+    /** {@code ∂L/∂b[f] = Σ_{n,q} G[n,f,q]}, when ∂L/∂W is not wanted alongside. */
+    private static double[] biasGradient(Geometry g, double[] dy) {
+        int pos = g.positions();
+        double[] db = new double[g.f];
+        for (int f = 0; f < g.f; f++) {
+            // Four running sums: one chain of additions would wait on each add's latency.
+            double a0 = 0;
+            double a1 = 0;
+            double a2 = 0;
+            double a3 = 0;
+            for (int n = 0; n < g.n; n++) {
+                int q = (n * g.f + f) * pos;
+                int end = q + pos;
+                for (; q + 3 < end; q += 4) {
+                    a0 += dy[q];
+                    a1 += dy[q + 1];
+                    a2 += dy[q + 2];
+                    a3 += dy[q + 3];
+                }
+                for (; q < end; q++) {
+                    a0 += dy[q];
+                }
+            }
+            db[f] = (a0 + a1) + (a2 + a3);
+        }
+        return db;
+    }
+
+    /**
+     * Folds an unfolded gradient back onto image {@code n} of {@code dx}: the inverse
+     * bookkeeping of {@link #im2col}, adding where im2col copied and dropping what fell in the
+     * padding (a pixel in several windows receives the sum).
+     */
+    private void col2im(Geometry g, double[] dcol, int colOff, double[] dx, int n) {
+        int pos = g.positions();
+        for (int c = 0; c < g.c; c++) {
+            int plane = (n * g.c + c) * g.h * g.w;
+            for (int u = 0; u < g.kh; u++) {
+                for (int v = 0; v < g.kw; v++) {
+                    int row = colOff + ((c * g.kh + u) * g.kw + v) * pos;
+                    int dxo = v * dilationW - padW;
+                    int j0 = dxo >= 0 ? 0 : (-dxo + strideW - 1) / strideW;
+                    int j1 = Math.min(g.ow - 1, g.w - 1 - dxo < 0 ? -1 : (g.w - 1 - dxo) / strideW);
+                    for (int i = 0; i < g.oh; i++) {
+                        int ih = i * strideH - padH + u * dilationH;
+                        if (ih < 0 || ih >= g.h) {
+                            continue;
+                        }
+                        int src = row + i * g.ow;
+                        int dst = plane + ih * g.w + dxo;
+                        if (strideW == 1) {
+                            // Unit stride, the common case: a loop the JIT vectorizes.
+                            for (int j = j0; j <= j1; j++) {
+                                dx[dst + j] += dcol[src + j];
+                            }
+                        } else {
+                            for (int j = j0; j <= j1; j++) {
+                                dx[dst + j * strideW] += dcol[src + j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ shapes
+
+    /** Validates the inputs and fills {@code g} with the sizes. */
+    private Geometry geometry(Geometry g, Tensor[] inputs) {
+        Op.requireInputs(this, inputs);
+        Tensor x = inputs[0];
+        Tensor w = inputs[1];
+        Window2d.requireImages("Conv2d", "X", x);
+        if (w.rank() != 4) {
+            throw new IllegalArgumentException("Conv2d: W is " + w.shape() + " (rank " + w.rank()
+                    + ") but must be F×C×kh×kw (filters, channels, kernel height, kernel width), rank 4");
+        }
+        Window2d.requireNonEmpty("Conv2d", "W", w, "F×C×kh×kw");
+        if (w.dim(1) != x.dim(1)) {
+            throw new IllegalArgumentException("Conv2d: X is " + x.shape() + " with " + x.dim(1) + " channels but W is "
+                    + w.shape() + ", filters over " + w.dim(1) + " channels; W must be F×" + x.dim(1)
+                    + "×kh×kw (its second axis is X's channels, N×C×H×W)");
+        }
+        if (bias) {
+            Tensor b = inputs[2];
+            if (b.rank() != 1 || b.dim(0) != w.dim(0)) {
+                throw new IllegalArgumentException("Conv2d: b is " + b.shape() + " but W is " + w.shape() + " ("
+                        + w.dim(0) + " filters); b must be (" + w.dim(0) + "), one bias per filter, rank 1"
+                        + (b.size() == w.dim(0) ? " (reshape(" + w.dim(0) + "))" : ""));
+            }
+        }
+        g.n = x.dim(0);
+        g.c = x.dim(1);
+        g.h = x.dim(2);
+        g.w = x.dim(3);
+        g.f = w.dim(0);
+        g.kh = w.dim(2);
+        g.kw = w.dim(3);
+        g.oh = outLength("height", g.h, g.kh, strideH, padH, dilationH, x, w);
+        g.ow = outLength("width", g.w, g.kw, strideW, padW, dilationW, x, w);
+        return g;
+    }
+
+    private static int outLength(String axis, int in, int k, int s, int p, int d, Tensor x, Tensor w) {
+        try {
+            return Window2d.outLength("Conv2d", axis, in, k, s, p, d);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (X is " + x.shape() + ", W is " + w.shape() + ")", e);
+        }
+    }
+
+    private void requireOutput(Tensor out, Geometry g, Tensor[] inputs) {
+        if (out.rank() != 4 || out.dim(0) != g.n || out.dim(1) != g.f || out.dim(2) != g.oh || out.dim(3) != g.ow) {
+            throw new IllegalArgumentException("Conv2d: the output buffer is " + out.shape() + " but the output is "
+                    + Tensor.shape(g.n, g.f, g.oh, g.ow) + "; pass a buffer shaped like the output");
+        }
+        for (Tensor t : inputs) {
+            if (out.data() == t.data()) {
+                throw new IllegalArgumentException("Conv2d: the output buffer is an input; pass a separate tensor");
+            }
+        }
+    }
+
+    /** The sizes of one call. */
+    private static final class Geometry {
+        int n;
+        int c;
+        int h;
+        int w;
+        int f;
+        int kh;
+        int kw;
+        int oh;
+        int ow;
+
+        int ckk() {
+            return c * kh * kw;
+        }
+
+        int positions() {
+            return oh * ow;
+        }
+    }
+
+    /**
+     * One thread's buffers, grown as needed and reused; a buffer larger than
+     * {@link #RETAIN_LIMIT} doubles is handed out fresh and not kept, so one huge batch does not
+     * pin its unfolded copy to a thread for good.
+     */
+    private static final class Scratch {
+        static final int RETAIN_LIMIT = 1 << 22;
+
+        final Geometry g = new Geometry();
+        final int[] box = new int[6];
+        private double[] col = new double[0];
+        private double[] dcol = new double[0];
+        private double[] part = new double[0];
+
+        double[] col(int size) {
+            if (col.length < size) {
+                if (size > RETAIN_LIMIT) {
+                    return new double[size];
+                }
+                col = new double[size];
+            }
+            return col;
+        }
+
+        double[] dcol(int size) {
+            if (dcol.length < size) {
+                if (size > RETAIN_LIMIT) {
+                    return new double[size];
+                }
+                dcol = new double[size];
+            }
+            return dcol;
+        }
+
+        double[] part(int size) {
+            if (part.length < size) {
+                if (size > RETAIN_LIMIT) {
+                    return new double[size];
+                }
+                part = new double[size];
+            }
+            return part;
+        }
+    }
+}
