@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * backward linear in {@code u}, forward deterministic, inputs left alone
  * ({@link Verdict#CONTRACT}).
  *
- * <p><b>End to end.</b> All parameters as one vector (graph order, each row-major), each
+ * <p><b>End to end.</b> All parameters and variables as one vector (graph order, each row-major), each
  * component perturbed and the graph replayed from that parameter down, against the gradients of
  * {@link Graph#backward(Node)}: catches engine mistakes no single node shows.
  *
@@ -235,12 +235,12 @@ public final class GradientChecker {
 
     /**
      * Checks every op node of a graph alone (in graph order), then the whole graph end to end
-     * over all parameters.
+     * over all parameters and {@link Graph#variable variables}.
      *
      * @param graph the graph, its values current (call {@link Graph#recompute()} after changing
      *     parameters)
      * @param loss a 1×1 node of the graph
-     * @return the report: each node's inputs, then each parameter end to end
+     * @return the report: each node's inputs, then each parameter and variable end to end
      * @throws IllegalArgumentException if the loss is not 1×1 or not of this graph
      */
     public CheckReport checkGraph(Graph graph, Node loss) {

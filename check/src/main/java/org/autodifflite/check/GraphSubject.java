@@ -1,5 +1,6 @@
 package org.autodifflite.check;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -7,12 +8,12 @@ import org.autodifflite.core.FastForward;
 import org.autodifflite.core.Graph;
 import org.autodifflite.core.Node;
 import org.autodifflite.core.Op;
-import org.autodifflite.core.Parameter;
 import org.autodifflite.core.Tensor;
 
 /**
  * A whole graph's scalar loss as a function of all its parameters (the notebook's
- * {@code gradient_check_n}). Perturbing one parameter replays only the op nodes downstream of
+ * {@code gradient_check_n}) and {@link Graph#variable variables}: every leaf whose gradient
+ * {@link Graph#backward} computes, in graph order, named by its label. Perturbing one parameter replays only the op nodes downstream of
  * it; every other node keeps its cached value. Each evaluator perturbs private copies of the
  * parameters, so the graph's own tensors are never written. Ops that implement
  * {@link FastForward} are replayed into per-evaluator buffers (no allocation), and the node
@@ -41,7 +42,7 @@ final class GraphSubject extends Subject {
      *     from {@link Graph#gradients(Node, java.util.Collection)} (which changes nothing)
      */
     GraphSubject(Graph graph, Node loss, Map<String, Tensor> analyticByName) {
-        super("graph", "end-to-end", parameterValues(graph), true);
+        super("graph", "end-to-end", leafValues(graph), true);
         if (loss.graph() != graph) {
             throw new IllegalArgumentException("checkEndToEnd: the loss node '" + loss.label()
                     + "' is of another graph");
@@ -52,13 +53,13 @@ final class GraphSubject extends Subject {
         }
         nodes = graph.nodes();
         lossIndex = loss.index();
-        List<Parameter> params = graph.parameters();
+        List<Node> params = leaves(graph);
         int p = params.size();
         paramNode = new int[p];
         paramNames = new String[p];
         for (int i = 0; i < p; i++) {
-            paramNames[i] = params.get(i).name();
-            paramNode[i] = graph.node(paramNames[i]).index();
+            paramNames[i] = params.get(i).label();
+            paramNode[i] = params.get(i).index();
         }
         inputIndex = new int[nodes.size()][];
         base = new Tensor[nodes.size()];
@@ -239,36 +240,42 @@ final class GraphSubject extends Subject {
         }
     }
 
-    private static Tensor[] parameterValues(Graph graph) {
-        List<Parameter> params = graph.parameters();
-        Tensor[] v = new Tensor[params.size()];
+    /** The leaves whose gradient backward computes: parameters and variables, in graph order. */
+    private static List<Node> leaves(Graph graph) {
+        List<Node> out = new ArrayList<>();
+        for (Node n : graph.nodes()) {
+            if (n.isLeaf() && n.requiresGrad()) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    private static Tensor[] leafValues(Graph graph) {
+        List<Node> leaves = leaves(graph);
+        Tensor[] v = new Tensor[leaves.size()];
         for (int i = 0; i < v.length; i++) {
-            v[i] = params.get(i).value();
+            v[i] = leaves.get(i).value();
         }
         return v;
     }
 
     /** The analytic gradients as values: the graph and the parameters' gradients stay untouched. */
-    private static Tensor[] fromGradients(Graph graph, Node loss, List<Parameter> params) {
-        Map<Parameter, Tensor> grads = graph.gradients(loss, params);
-        Tensor[] out = new Tensor[params.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = grads.get(params.get(i));
-        }
-        return out;
+    private static Tensor[] fromGradients(Graph graph, Node loss, List<Node> leaves) {
+        return graph.gradients(loss, leaves.toArray(new Node[0]));
     }
 
-    private static Tensor[] given(List<Parameter> params, Map<String, Tensor> byName) {
-        Tensor[] out = new Tensor[params.size()];
+    private static Tensor[] given(List<Node> leaves, Map<String, Tensor> byName) {
+        Tensor[] out = new Tensor[leaves.size()];
         for (int i = 0; i < out.length; i++) {
-            Parameter p = params.get(i);
-            Tensor g = byName.get(p.name());
+            Node p = leaves.get(i);
+            Tensor g = byName.get(p.label());
             if (g == null) {
                 throw new IllegalArgumentException("checkEndToEnd: no analytic gradient for parameter '"
-                        + p.name() + "'; the map has " + byName.keySet() + " and needs one per parameter "
-                        + "of the graph");
+                        + p.label() + "'; the map has " + byName.keySet() + " and needs one per parameter "
+                        + "(and variable) of the graph");
             }
-            Tensor.requireSameShape("checkEndToEnd: gradient for parameter '" + p.name() + "'", g, p.value());
+            Tensor.requireSameShape("checkEndToEnd: gradient for parameter '" + p.label() + "'", g, p.value());
             out[i] = g;
         }
         return out;

@@ -23,11 +23,14 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Graph g = new Graph();
- * Node x = g.input("x", Tensor.column(1, 2));
- * Node w = g.parameter(new Parameter("fc.weight", Tensor.of(new double[][] {{3, 4}})));
- * Node loss = g.apply(someMatmulOp, w, x);
- * g.backward(loss);           // w.parameter().grad() now holds dloss/dw
+ * Node x = g.input("x", Tensor.wrap(new int[] {2, 1}, new double[] {1, 2}));
+ * Node w = g.parameter(new Parameter("fc.weight", Tensor.wrap(new int[] {1, 2}, new double[] {3, 4})));
+ * Node loss = w.matmul(x).relu().sum();  // the expression API on Node: each call is an apply
+ * g.backward(loss);                      // w.parameter().grad() now holds dloss/dw
  * }</pre>
+ *
+ * <p>Any op, including your own, is applied with {@link #apply(Op, Node...)} (or
+ * {@link Node#apply(Op, Node...)}).
  *
  * <p>A graph is not thread-safe; use one per thread.
  */
@@ -173,7 +176,9 @@ public final class Graph {
             Node in = inputs[i];
             if (in == null || in.graph() != this) {
                 throw new IllegalArgumentException(op.name() + " '" + free + "': input " + i + " ("
-                        + op.inputName(i) + ") is " + (in == null ? "null" : "a node of another graph"));
+                        + op.inputName(i) + ") is " + (in == null ? "null"
+                                : "node '" + in.label() + "' of another graph; build every operand of an op in"
+                                        + " the same graph"));
             }
             values[i] = in.value;
         }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
+import org.autodifflite.core.kernel.MatMul;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
 
@@ -383,7 +384,7 @@ public final class Tensor {
                     + other.rows + " rows");
         }
         double[] out = new double[rows * other.cols];
-        MatMul.multiply(data, other.data, out, rows, cols, other.cols);
+        MatMul.gemm(data, 0, cols, 1, other.data, 0, other.cols, 1, out, 0, rows, cols, other.cols);
         return new Tensor(rows, other.cols, out);
     }
 
@@ -400,8 +401,7 @@ public final class Tensor {
      */
     public void matmulInto(Tensor other, Tensor out) {
         requireProduct("matmulInto", other, out);
-        Arrays.fill(out.data, 0.0);
-        MatMul.multiply(data, other.data, out.data, rows, cols, other.cols);
+        MatMul.gemm(data, 0, cols, 1, other.data, 0, other.cols, 1, out.data, 0, rows, cols, other.cols);
     }
 
     /**
@@ -456,7 +456,8 @@ public final class Tensor {
      * @return the kernel's name and the number of threads large products are split between
      */
     public static String matmulKernel() {
-        return MatMul.DEFAULT.name() + ", " + MatMul.THREADS + (MatMul.THREADS == 1 ? " thread" : " threads");
+        int threads = MatMul.threads();
+        return MatMul.kernelName() + ", " + threads + (threads == 1 ? " thread" : " threads");
     }
 
     /**
@@ -474,7 +475,7 @@ public final class Tensor {
                     + other.rows + "; both need the same number of rows");
         }
         double[] out = new double[cols * other.cols];
-        MatMul.multiplyTransposeLeft(data, other.data, out, cols, rows, other.cols);
+        MatMul.gemm(data, 0, 1, cols, other.data, 0, other.cols, 1, out, 0, cols, rows, other.cols);
         return new Tensor(cols, other.cols, out);
     }
 
@@ -493,7 +494,7 @@ public final class Tensor {
                     + other.cols + "; both need the same number of columns");
         }
         double[] out = new double[rows * other.rows];
-        MatMul.multiplyTransposeRight(data, other.data, out, rows, cols, other.rows);
+        MatMul.gemm(data, 0, cols, 1, other.data, 0, 1, cols, out, 0, rows, cols, other.rows);
         return new Tensor(rows, other.rows, out);
     }
 

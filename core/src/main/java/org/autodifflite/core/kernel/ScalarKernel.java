@@ -1,4 +1,4 @@
-package org.autodifflite.core;
+package org.autodifflite.core.kernel;
 
 /**
  * The always-available kernel: a 4×4 register block of scalar accumulators over packed
@@ -26,8 +26,8 @@ final class ScalarKernel implements MatMulKernel {
     }
 
     @Override
-    public void rowBlock(double[] a, int a0, int ars, int acs, double[] bp, int k, int m, double[] out, int i0,
-            int rows, double[] tile) {
+    public void rowBlock(double[] a, int a0, int ars, int acs, double[] bp, int k, int m, double[] out, int outOff,
+            int i0, int rows, double[] tile) {
         int panels = (m + W - 1) / W;
         int r1 = a0 + ars;
         int r2 = r1 + ars;
@@ -52,7 +52,7 @@ final class ScalarKernel implements MatMulKernel {
             tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
             tile[8] = c20; tile[9] = c21; tile[10] = c22; tile[11] = c23;
             tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
-            MatMul.storeTile(tile, W, out, m, i0, rows, q * W, Math.min(W, m - q * W));
+            MatMul.storeTile(tile, W, out, outOff, m, i0, rows, q * W, Math.min(W, m - q * W));
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.autodifflite.core;
+package org.autodifflite.core.kernel;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -58,22 +58,22 @@ final class VectorKernel implements MatMulKernel {
     }
 
     @Override
-    public void rowBlock(double[] a, int a0, int ars, int acs, double[] bp, int k, int m, double[] out, int i0,
-            int rows, double[] tile) {
+    public void rowBlock(double[] a, int a0, int ars, int acs, double[] bp, int k, int m, double[] out, int outOff,
+            int i0, int rows, double[] tile) {
         int panels = (m + W - 1) / W;
         int q = 0;
         for (; q + 3 <= panels; q += 3) {
-            block3(a, a0, ars, acs, bp, k, m, out, i0, rows, tile, q);
+            block3(a, a0, ars, acs, bp, k, m, out, outOff, i0, rows, tile, q);
         }
         if (panels - q == 2) {
-            block2(a, a0, ars, acs, bp, k, m, out, i0, rows, tile, q);
+            block2(a, a0, ars, acs, bp, k, m, out, outOff, i0, rows, tile, q);
         } else if (panels - q == 1) {
-            block1(a, a0, ars, acs, bp, k, m, out, i0, rows, tile, q);
+            block1(a, a0, ars, acs, bp, k, m, out, outOff, i0, rows, tile, q);
         }
     }
 
     private static void block3(double[] a, int a0, int ars, int acs, double[] bp, int k, int m, double[] out,
-            int i0, int rows, double[] tile, int q) {
+            int outOff, int i0, int rows, double[] tile, int q) {
         int r1 = a0 + ars;
         int r2 = r1 + ars;
         int r3 = r2 + ars;
@@ -111,7 +111,7 @@ final class VectorKernel implements MatMulKernel {
         int cols = Math.min(3 * W, m - j0);
         if (rows == 4 && cols == 3 * W) {
             // Whole tile inside the matrix: store straight into the output.
-            int o0 = i0 * m + j0;
+            int o0 = outOff + i0 * m + j0;
             c00.intoArray(out, o0);
             c01.intoArray(out, o0 + W);
             c02.intoArray(out, o0 + 2 * W);
@@ -142,11 +142,11 @@ final class VectorKernel implements MatMulKernel {
         c30.intoArray(tile, 3 * tw);
         c31.intoArray(tile, 3 * tw + W);
         c32.intoArray(tile, 3 * tw + 2 * W);
-        MatMul.storeTile(tile, tw, out, m, i0, rows, j0, cols);
+        MatMul.storeTile(tile, tw, out, outOff, m, i0, rows, j0, cols);
     }
 
     private static void block2(double[] a, int a0, int ars, int acs, double[] bp, int k, int m, double[] out,
-            int i0, int rows, double[] tile, int q) {
+            int outOff, int i0, int rows, double[] tile, int q) {
         int r1 = a0 + ars;
         int r2 = r1 + ars;
         int r3 = r2 + ars;
@@ -184,11 +184,11 @@ final class VectorKernel implements MatMulKernel {
         c30.intoArray(tile, 3 * tw);
         c31.intoArray(tile, 3 * tw + W);
         int j0 = q * W;
-        MatMul.storeTile(tile, tw, out, m, i0, rows, j0, Math.min(tw, m - j0));
+        MatMul.storeTile(tile, tw, out, outOff, m, i0, rows, j0, Math.min(tw, m - j0));
     }
 
     private static void block1(double[] a, int a0, int ars, int acs, double[] bp, int k, int m, double[] out,
-            int i0, int rows, double[] tile, int q) {
+            int outOff, int i0, int rows, double[] tile, int q) {
         int r1 = a0 + ars;
         int r2 = r1 + ars;
         int r3 = r2 + ars;
@@ -207,6 +207,6 @@ final class VectorKernel implements MatMulKernel {
         c20.intoArray(tile, 2 * W);
         c30.intoArray(tile, 3 * W);
         int j0 = q * W;
-        MatMul.storeTile(tile, W, out, m, i0, rows, j0, Math.min(W, m - j0));
+        MatMul.storeTile(tile, W, out, outOff, m, i0, rows, j0, Math.min(W, m - j0));
     }
 }

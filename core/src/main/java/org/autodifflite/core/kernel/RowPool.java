@@ -1,4 +1,4 @@
-package org.autodifflite.core;
+package org.autodifflite.core.kernel;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;

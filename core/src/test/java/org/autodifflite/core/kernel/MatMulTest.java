@@ -1,4 +1,4 @@
-package org.autodifflite.core;
+package org.autodifflite.core.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.commons.math3.random.Well19937c;
+import org.autodifflite.core.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -92,13 +93,13 @@ class MatMulTest {
             for (int threads : new int[] {1, 2}) {
                 String what = kernel.name() + "/" + threads;
                 double[] out = new double[n * m];
-                MatMul.gemm(kernel, threads, a, k, 1, b, m, 1, out, n, k, m);
+                MatMul.gemm(kernel, threads, a, 0, k, 1, b, 0, m, 1, out, 0, n, k, m);
                 assertClose(out, want, k, what + " a·b");
                 out = new double[n * m];
-                MatMul.gemm(kernel, threads, at, 1, n, b, m, 1, out, n, k, m);
+                MatMul.gemm(kernel, threads, at, 0, 1, n, b, 0, m, 1, out, 0, n, k, m);
                 assertClose(out, want, k, what + " (aᵀ)ᵀ·b");
                 out = new double[n * m];
-                MatMul.gemm(kernel, threads, a, k, 1, bt, 1, k, out, n, k, m);
+                MatMul.gemm(kernel, threads, a, 0, k, 1, bt, 0, 1, k, out, 0, n, k, m);
                 assertClose(out, want, k, what + " a·(bᵀ)ᵀ");
             }
         }
@@ -117,10 +118,10 @@ class MatMulTest {
         double[] b = Tensor.randn(k, m, rng).data();
         for (MatMulKernel kernel : kernels()) {
             double[] one = new double[n * m];
-            MatMul.gemm(kernel, 1, a, k, 1, b, m, 1, one, n, k, m);
+            MatMul.gemm(kernel, 1, a, 0, k, 1, b, 0, m, 1, one, 0, n, k, m);
             for (int threads : new int[] {2, 3, 4}) {
                 double[] many = new double[n * m];
-                MatMul.gemm(kernel, threads, a, k, 1, b, m, 1, many, n, k, m);
+                MatMul.gemm(kernel, threads, a, 0, k, 1, b, 0, m, 1, many, 0, n, k, m);
                 assertThat(many).as("%s with %d threads", kernel.name(), threads).isEqualTo(one);
             }
         }
@@ -138,10 +139,10 @@ class MatMulTest {
                     double[] a = Tensor.randn(n, k, seed).data();
                     double[] b = Tensor.randn(k, m, seed + 100).data();
                     double[] alone = new double[n * m];
-                    MatMul.gemm(MatMul.DEFAULT, 1, a, k, 1, b, m, 1, alone, n, k, m);
+                    MatMul.gemm(MatMul.DEFAULT, 1, a, 0, k, 1, b, 0, m, 1, alone, 0, n, k, m);
                     for (int rep = 0; rep < 20; rep++) {
                         double[] shared = new double[n * m];
-                        MatMul.gemm(MatMul.DEFAULT, 2, a, k, 1, b, m, 1, shared, n, k, m);
+                        MatMul.gemm(MatMul.DEFAULT, 2, a, 0, k, 1, b, 0, m, 1, shared, 0, n, k, m);
                         if (!java.util.Arrays.equals(alone, shared)) {
                             return false;
                         }
@@ -168,7 +169,7 @@ class MatMulTest {
         double[][] want = naive(a, k, 1, b, m, 1, n, k, m);
         for (MatMulKernel kernel : kernels()) {
             double[] out = new double[n * m];
-            MatMul.gemm(kernel, 1, a, k, 1, b, m, 1, out, n, k, m);
+            MatMul.gemm(kernel, 1, a, 0, k, 1, b, 0, m, 1, out, 0, n, k, m);
             for (int i = 0; i < out.length; i++) {
                 if (Double.isNaN(want[0][i]) || Double.isInfinite(want[0][i])) {
                     assertThat(Double.valueOf(out[i])).as("%s entry %d", kernel.name(), i)
@@ -199,6 +200,146 @@ class MatMulTest {
             assertThat(Tensor.matmulKernel()).startsWith("scalar, ");
         }
         assertThat(Tensor.matmulKernel()).endsWith(MatMul.THREADS + (MatMul.THREADS == 1 ? " thread" : " threads"));
+    }
+
+    /** An array of {@code before + len + after} NaNs with {@code values} at {@code before}. */
+    private static double[] embed(double[] values, int before, int after) {
+        double[] out = new double[before + values.length + after];
+        java.util.Arrays.fill(out, Double.NaN);
+        System.arraycopy(values, 0, out, before, values.length);
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}×{1}·{1}×{2}")
+    @MethodSource("shapes")
+    void offsetsReadAndWriteOnlyTheirBlocksAndGiveTheSameBits(int n, int k, int m) {
+        Well19937c rng = new Well19937c(77L * n + 5L * k + m);
+        double[] a = Tensor.randn(n, k, rng).data();
+        double[] b = Tensor.randn(k, m, rng).data();
+        double[] at = Tensor.wrap(n, k, a).transpose().data();
+        double[] bt = Tensor.wrap(k, m, b).transpose().data();
+        // NaN around each operand: an entry read from outside its block would show in the result.
+        double[] ao = embed(a, 7, 3);
+        double[] bo = embed(b, 5, 11);
+        double[] ato = embed(at, 13, 2);
+        double[] bto = embed(bt, 1, 9);
+        for (MatMulKernel kernel : kernels()) {
+            for (int threads : new int[] {1, 2}) {
+                String what = kernel.name() + "/" + threads;
+                double[] want = new double[n * m];
+                MatMul.gemm(kernel, threads, a, 0, k, 1, b, 0, m, 1, want, 0, n, k, m);
+                for (int layout = 0; layout < 3; layout++) {
+                    double[] out = new double[3 + n * m + 6];
+                    java.util.Arrays.fill(out, 42.0); // not zero: the block must be overwritten
+                    if (layout == 0) {
+                        MatMul.gemm(kernel, threads, ao, 7, k, 1, bo, 5, m, 1, out, 3, n, k, m);
+                    } else if (layout == 1) {
+                        MatMul.gemm(kernel, threads, ato, 13, 1, n, bo, 5, m, 1, out, 3, n, k, m);
+                    } else {
+                        MatMul.gemm(kernel, threads, ao, 7, k, 1, bto, 1, 1, k, out, 3, n, k, m);
+                    }
+                    assertThat(java.util.Arrays.copyOfRange(out, 3, 3 + n * m)).as("%s layout %d", what, layout)
+                            .isEqualTo(want);
+                    assertThat(java.util.Arrays.copyOfRange(out, 0, 3)).as("%s before the block", what)
+                            .containsOnly(42.0);
+                    assertThat(java.util.Arrays.copyOfRange(out, 3 + n * m, out.length)).as("%s after the block", what)
+                            .containsOnly(42.0);
+                }
+            }
+        }
+        // The public entry point gives the bits of Tensor.matmul.
+        double[] out = new double[2 + n * m];
+        MatMul.gemm(ao, 7, k, 1, bo, 5, m, 1, out, 2, n, k, m);
+        assertThat(java.util.Arrays.copyOfRange(out, 2, out.length))
+                .isEqualTo(Tensor.wrap(n, k, a).matmul(Tensor.wrap(k, m, b)).data());
+    }
+
+    /** n, k, m, batches. */
+    static Stream<Arguments> batches() {
+        return Stream.of(
+                Arguments.of(3, 4, 5, 7), Arguments.of(16, 16, 16, 40), Arguments.of(64, 64, 64, 6),
+                Arguments.of(9, 70, 11, 1), Arguments.of(130, 300, 41, 3), Arguments.of(2, 0, 3, 4),
+                Arguments.of(0, 3, 3, 5));
+    }
+
+    @ParameterizedTest(name = "{3} × {0}×{1}·{1}×{2}")
+    @MethodSource("batches")
+    void aBatchEqualsOneProductAtATimeBitForBitWhateverTheThreadCount(int n, int k, int m, int batches) {
+        Well19937c rng = new Well19937c(11L * n + 3L * k + m + 1000L * batches);
+        double[] a = Tensor.randn(batches, n * k, rng).data();
+        double[] b = Tensor.randn(1, 4 + k * m, rng).data(); // one B shared by every product, at offset 4
+        int[] aOffs = new int[batches];
+        int[] bOffs = new int[batches];
+        int[] outOffs = new int[batches];
+        for (int t = 0; t < batches; t++) {
+            aOffs[t] = t * n * k;
+            bOffs[t] = 4;
+            // products written in reverse order, one entry apart: offsets are not just t·n·m
+            outOffs[t] = 1 + (batches - 1 - t) * (n * m + 1);
+        }
+        int outLength = 1 + batches * (n * m + 1);
+        for (MatMulKernel kernel : kernels()) {
+            double[] want = new double[outLength];
+            for (int t = 0; t < batches; t++) {
+                MatMul.gemm(kernel, 1, a, aOffs[t], k, 1, b, 4, m, 1, want, outOffs[t], n, k, m);
+            }
+            for (int threads : new int[] {1, 2, 3}) {
+                double[] got = new double[outLength];
+                MatMul.gemmBatch(kernel, threads, batches, a, aOffs, k, 1, b, bOffs, m, 1, got, outOffs, n, k, m);
+                assertThat(got).as("%s with %d threads", kernel.name(), threads).isEqualTo(want);
+            }
+        }
+        double[] got = new double[outLength];
+        MatMul.gemmBatch(batches, a, aOffs, k, 1, b, bOffs, m, 1, got, outOffs, n, k, m);
+        double[] want = new double[outLength];
+        for (int t = 0; t < batches; t++) {
+            MatMul.gemm(a, aOffs[t], k, 1, b, 4, m, 1, want, outOffs[t], n, k, m);
+        }
+        assertThat(got).isEqualTo(want);
+    }
+
+    @Test
+    void anEmptyInnerDimensionWritesZerosOverTheBlock() {
+        double[] out = {5, 5, 5, 5, 5, 5, 5};
+        MatMul.gemm(new double[0], 0, 0, 1, new double[0], 0, 3, 1, out, 1, 2, 0, 3);
+        assertThat(out).containsExactly(5, 0, 0, 0, 0, 0, 0);
+    }
+
+    @Test
+    void publicEntryPointsRejectBadArgumentsAndSayWhich() {
+        double[] a = new double[6];
+        double[] b = new double[12];
+        double[] out = new double[8];
+        assertThatThrownBy(() -> MatMul.gemm(a, 0, 3, 1, b, 0, 4, 1, out, 0, -2, 3, 4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("gemm: sizes must be ≥ 0, got n=-2, k=3, m=4");
+        assertThatThrownBy(() -> MatMul.gemm(a, -1, 3, 1, b, 0, 4, 1, out, 0, 2, 3, 4))
+                .hasMessage("gemm: offsets must be ≥ 0, got aOff=-1, bOff=0, outOff=0");
+        assertThatThrownBy(() -> MatMul.gemm(a, 0, 3, -1, b, 0, 4, 1, out, 0, 2, 3, 4))
+                .hasMessage("gemm: strides must be ≥ 0, got ars=3, acs=-1, brs=4, bcs=1");
+        assertThatThrownBy(() -> MatMul.gemm(a, 1, 3, 1, b, 0, 4, 1, out, 0, 2, 3, 4))
+                .hasMessage("gemm: A (2×3 at offset 1, strides 3, 1) reaches index 6, a has 6 entries");
+        assertThatThrownBy(() -> MatMul.gemm(a, 0, 3, 1, b, 2, 4, 1, out, 0, 2, 3, 4))
+                .hasMessage("gemm: B (3×4 at offset 2, strides 4, 1) reaches index 13, b has 12 entries");
+        assertThatThrownBy(() -> MatMul.gemm(a, 0, 3, 1, b, 0, 4, 1, out, 1, 2, 3, 4))
+                .hasMessage("gemm: the 2×4 output at offset 1 needs 9 entries, out has 8");
+        double[] shared = new double[20];
+        assertThatThrownBy(() -> MatMul.gemm(shared, 0, 3, 1, b, 0, 4, 1, shared, 5, 2, 3, 4))
+                .hasMessageContaining("gemm: the output overlaps an operand");
+        MatMul.gemm(shared, 0, 3, 1, b, 0, 4, 1, shared, 6, 2, 3, 4); // just past A: allowed
+        assertThatThrownBy(() -> MatMul.gemm(null, 0, 3, 1, b, 0, 4, 1, out, 0, 2, 3, 4))
+                .isInstanceOf(NullPointerException.class).hasMessage("a");
+        assertThatThrownBy(() -> MatMul.gemmBatch(2, a, new int[] {0}, 3, 1, b, new int[] {0, 0}, 4, 1, out,
+                new int[] {0, 0}, 2, 3, 4)).hasMessage("gemmBatch: 2 products need 2 offsets each, got 1 (a), 2 (b), 2 (out)");
+        assertThatThrownBy(() -> MatMul.gemmBatch(2, a, new int[] {0, 0}, 3, 1, b, new int[] {0, 0}, 4, 1,
+                new double[11], new int[] {0, 4}, 2, 3, 4))
+                .hasMessage("gemmBatch: product 1: the 2×4 output at offset 4 needs 12 entries, out has 11");
+        assertThatThrownBy(() -> MatMul.gemmBatch(-1, a, new int[0], 3, 1, b, new int[0], 4, 1, out, new int[0], 2, 3, 4))
+                .hasMessage("gemmBatch: batches must be ≥ 0, got -1");
+        assertThatThrownBy(() -> MatMul.region(a, b, out, 2, 3, 4, 0, 3, 0, 4))
+                .hasMessage("region: rows [0, 3) and columns [0, 4) are not within the 2×4 product;"
+                        + " give 0 ≤ from ≤ to ≤ size");
+        assertThatThrownBy(() -> MatMul.region(a, b, a, 2, 3, 2, 0, 1, 0, 1))
+                .hasMessageContaining("region: the output overlaps an operand");
     }
 
     @Test

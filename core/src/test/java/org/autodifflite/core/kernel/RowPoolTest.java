@@ -1,4 +1,4 @@
-package org.autodifflite.core;
+package org.autodifflite.core.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.autodifflite.core;
+package org.autodifflite.core.kernel;
 
 /**
  * The inner loop of {@link MatMul}: multiplies one packed block of four rows of {@code A} by
@@ -33,7 +33,8 @@ interface MatMulKernel {
     int width();
 
     /**
-     * Writes rows {@code i0 … i0+rows−1} of {@code out} (n×m, row-major, overwritten).
+     * Writes rows {@code i0 … i0+rows−1} of the output (n×m, row-major from {@code outOff},
+     * overwritten).
      *
      * @param a the array holding {@code A}'s four rows
      * @param a0 the index of {@code A(i0, 0)} in {@code a}
@@ -42,11 +43,12 @@ interface MatMulKernel {
      * @param bp every packed panel of {@code B}, {@code ⌈m/w⌉·k·w} values
      * @param k the inner dimension
      * @param m the columns of {@code out}
-     * @param out the output matrix
+     * @param out the array holding the output matrix
+     * @param outOff the index of the output's entry (0, 0) in {@code out}
      * @param i0 the first output row of this block
      * @param rows the valid rows of this block, 1 to 4
      * @param tile scratch of at least {@code 4·3·w} doubles for partial tiles
      */
-    void rowBlock(double[] a, int a0, int ars, int acs, double[] bp, int k, int m, double[] out, int i0, int rows,
-            double[] tile);
+    void rowBlock(double[] a, int a0, int ars, int acs, double[] bp, int k, int m, double[] out, int outOff, int i0,
+            int rows, double[] tile);
 }
