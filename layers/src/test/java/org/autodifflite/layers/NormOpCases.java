@@ -26,10 +26,8 @@ final class NormOpCases {
         return List.of(
                 new OpCatalog.Case("BatchNorm features×batch", BatchNorm.training(), NormOpCases::batchNorm2d),
                 new OpCatalog.Case("BatchNorm N×C×H×W", BatchNorm.training(), NormOpCases::batchNorm4d),
-                new OpCatalog.Case("BatchNorm(eval) features×batch", BatchNorm.evaluation(),
-                        rng -> withRunningStats(batchNorm2d(rng), rng)),
-                new OpCatalog.Case("BatchNorm(eval) N×C×H×W", BatchNorm.evaluation(),
-                        rng -> withRunningStats(batchNorm4d(rng), rng)),
+                new OpCatalog.Case("BatchNorm(eval) features×batch", BatchNorm.evaluation(), NormOpCases::batchNormEval2d),
+                new OpCatalog.Case("BatchNorm(eval) N×C×H×W", BatchNorm.evaluation(), NormOpCases::batchNormEval4d),
                 new OpCatalog.Case("LayerNorm last axis", new LayerNorm(), rng -> layerNorm(rng, 1)),
                 new OpCatalog.Case("LayerNorm last 2 axes", new LayerNorm(2), rng -> layerNorm(rng, 2)),
                 new OpCatalog.Case("Embedding", new Embedding(), NormOpCases::embedding),
@@ -74,6 +72,16 @@ final class NormOpCases {
             }
         }
         return batchNormInputs(new int[] {n, c, h, w}, new int[] {c}, rng);
+    }
+
+    /** As {@link #batchNorm2d}, with running statistics. */
+    static Tensor[] batchNormEval2d(RandomGenerator rng) {
+        return withRunningStats(batchNorm2d(rng), rng);
+    }
+
+    /** As {@link #batchNorm4d}, with running statistics. */
+    static Tensor[] batchNormEval4d(RandomGenerator rng) {
+        return withRunningStats(batchNorm4d(rng), rng);
     }
 
     /** X with a random scale and offset (a normalization must undo both), gamma and beta. */

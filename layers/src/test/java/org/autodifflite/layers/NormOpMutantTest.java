@@ -99,7 +99,7 @@ class NormOpMutantTest {
     }
 
     /** The wrong batch-norm backward: {@code dX = γ·G/s}, with the mean's and/or variance's term dropped. */
-    private static Tensor[] batchNormNoStatTerms(Tensor[] in, Tensor g, int[] axes, double eps, boolean dropMean,
+    static Tensor[] batchNormNoStatTerms(Tensor[] in, Tensor g, int[] axes, double eps, boolean dropMean,
             boolean dropVariance) {
         Tensor x = in[0];
         Tensor gamma = in[1];
@@ -137,7 +137,7 @@ class NormOpMutantTest {
     }
 
     /** The attention backward written out with the 1/√d of {@code S = Q·Kᵀ/√d} left out of dQ and dK. */
-    private static Tensor[] attentionWithoutScaleInBackward(Tensor[] in, Tensor y, Tensor g) {
+    static Tensor[] attentionWithoutScaleInBackward(Tensor[] in, Tensor y, Tensor g) {
         Tensor q = in[0];
         Tensor k = in[1];
         Tensor v = in[2];
@@ -152,7 +152,7 @@ class NormOpMutantTest {
     }
 
     /** The embedding backward with {@code =} where {@code +=} belongs: the last occurrence of an index wins. */
-    private static Tensor[] embeddingAssigned(Tensor[] in, Tensor y, Tensor g) {
+    static Tensor[] embeddingAssigned(Tensor[] in, Tensor y, Tensor g) {
         double[] idx = in[0].data();
         int d = in[1].dim(1);
         double[] dt = new double[in[1].size()];
