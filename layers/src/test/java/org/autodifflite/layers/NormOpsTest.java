@@ -331,6 +331,27 @@ class NormOpsTest {
         assertThat(BatchNorm.parameterDims(2, 3, 4, 4)).containsExactly(3);
     }
 
+    /** The refusals do not overreach: inputs exactly at the edge of what is allowed are accepted. */
+    @Test
+    void inputsAtTheEdgeOfWhatIsAllowedAreAccepted() {
+        Tensor table = Tensor.of(new double[][] {{1, 2}, {3, 4}, {5, 6}});
+        assertThat(new Embedding().forward(Tensor.vector(0, 2, -0.0), table))
+                .isEqualTo(Tensor.of(new double[][] {{1, 2}, {5, 6}, {1, 2}}));                    // 0, V − 1, −0
+        assertThat(new SparseSoftmaxCrossEntropy().forward(Tensor.zeros(3, 2), Tensor.row(0, 2)).item())
+                .isCloseTo(Math.log(3), within(1e-15));                                            // labels 0 and k − 1
+        Tensor oneKey = Tensor.of(new double[][] {{0, 1, 0}, {1, 1, 1}});
+        Tensor v = Tensor.of(new double[][] {{1}, {2}, {3}});
+        assertThat(ScaledDotProductAttention.masked().forward(Tensor.ones(2, 4), Tensor.ones(3, 4), v, oneKey).at(0, 0))
+                .isEqualTo(2.0);                                                                   // one key kept
+        assertThat(BatchNorm.evaluation().forward(Tensor.ones(2, 3), Tensor.ones(2, 1), Tensor.zeros(2, 1),
+                Tensor.ones(2, 1), Tensor.zeros(2, 1))).isEqualTo(Tensor.zeros(2, 3));             // running variance 0
+        assertThat(new LayerNorm().forward(Tensor.full(7, 3, 1), Tensor.ones(1), Tensor.full(0.5, 1)))
+                .isEqualTo(Tensor.full(0.5, 3, 1));                                                // slices of one value
+        assertThat(new BatchNorm(BatchNorm.Mode.TRAINING, Double.MIN_VALUE).epsilon()).isEqualTo(Double.MIN_VALUE);
+        assertThat(BatchNorm.runningUpdate(Tensor.zeros(1, 2), Tensor.ones(1, 1), Tensor.ones(1, 1), 0).mean())
+                .isEqualTo(Tensor.ones(1, 1));                                                     // momentum 0
+    }
+
     private static double weighted(double[] e, Tensor v, int b, int c) {
         double num = 0;
         double den = 0;
