@@ -139,8 +139,10 @@ final class InputChecker {
         Tensor x = subject.values[i];
         Diagnosis.Entries e = new Diagnosis.Entries();
         int n = index.length;
-        e.rows = x.rows();
-        e.cols = x.cols();
+        // Entries are reported as (row, column) of a matrix: a tensor of another rank is seen as
+        // its last axis against all the others (a scalar as 1×1, a vector as one row).
+        e.cols = x.rank() == 0 ? 1 : x.dim(-1);
+        e.rows = x.rank() == 2 ? x.rows() : e.cols == 0 ? 0 : x.size() / e.cols;
         e.index = index;
         e.complete = n == x.size();
         e.analytic = new double[n];

@@ -131,8 +131,8 @@ final class OpSubject extends Subject {
                         + " outputs; an op must keep no state (pass random masks in as inputs)");
             }
         }
-        u = upstream(output.rows(), output.cols(), seed);
-        Tensor uTensor = Tensor.wrap(output.rows(), output.cols(), u.clone());
+        u = upstream(output.dims(), seed);
+        Tensor uTensor = Tensor.wrap(output.dims(), u.clone());
         Tensor outputCopy = output.copy();
         analytic = op.backward(work, output, uTensor);
         if (!shapesOk(analytic)) {
@@ -226,8 +226,8 @@ final class OpSubject extends Subject {
      * A seeded upstream gradient: standard normal entries, so never all ones, and a backward
      * that ignores it disagrees with the numeric side.
      */
-    static double[] upstream(int rows, int cols, long seed) {
-        return Tensor.randn(rows, cols, seed).data();
+    static double[] upstream(int[] dims, long seed) {
+        return Tensor.randn(dims, seed).data();
     }
 
     static Tensor[] copies(Tensor[] values) {

@@ -55,7 +55,7 @@ final class TestOps {
         }
     };
 
-    /** Sum of all entries, to a 1×1 scalar. */
+    /** Sum of all entries, to a rank-0 scalar. */
     static final Op SUM = new Op() {
         @Override
         public String name() {
@@ -75,7 +75,7 @@ final class TestOps {
 
         @Override
         public Tensor[] backward(Tensor[] in, Tensor out, Tensor g) {
-            return new Tensor[] {Tensor.filled(in[0].rows(), in[0].cols(), g.item())};
+            return new Tensor[] {Tensor.fullLike(in[0], g.item())};
         }
     };
 

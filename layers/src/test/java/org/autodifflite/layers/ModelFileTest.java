@@ -89,7 +89,7 @@ class ModelFileTest {
                 + "# the weights\nparameter fc.weight 1 2\n1 2.5e-3\nend\n");
         ModelFile.load(List.of(w, b), f);
         assertThat(w.value()).isEqualTo(Tensor.row(1, 0.0025));
-        assertThat(b.value()).isEqualTo(Tensor.scalar(7));
+        assertThat(b.value()).isEqualTo(Tensor.filled(1, 1, 7));
     }
 
     private Path write(String text) throws IOException {

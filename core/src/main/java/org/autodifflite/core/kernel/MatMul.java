@@ -326,6 +326,13 @@ public final class MatMul {
             double[] b, int[] bOffs, int brs, int bcs, double[] out, int[] outOffs, int n, int k, int m) {
         long macs = (long) n * k * m;
         int size = n * m;
+        if (stacked(batches, aOffs, n * ars, bOffs, outOffs, size) && macs > SMALL_MACS) {
+            // One B under a stack of A's, the results stacked alike (x·W for a batch of
+            // sequences): one product of n·batches rows packs B once instead of once per product.
+            // Every entry is the same chain on the kernel path either way, so the bits match.
+            gemm(kernel, threads, a, aOffs[0], ars, acs, b, bOffs[0], brs, bcs, out, outOffs[0], n * batches, k, m);
+            return;
+        }
         // Split by products when each is too small to be split alone, or when there are enough
         // of them to keep every thread busy (one packing of B per product either way).
         boolean byProducts = threads > 1 && batches > 1 && size > 0 && macs * batches >= PARALLEL_MIN_MACS
@@ -365,6 +372,20 @@ public final class MatMul {
                 }
             }
         }, chunks);
+    }
+
+    /** Whether the products share one B and their A's and results lie one after the other. */
+    private static boolean stacked(int batches, int[] aOffs, int aStep, int[] bOffs, int[] outOffs, int outStep) {
+        if (batches < 2) {
+            return false;
+        }
+        for (int t = 1; t < batches; t++) {
+            if (bOffs[t] != bOffs[0] || aOffs[t] != aOffs[0] + (long) t * aStep
+                    || outOffs[t] != outOffs[0] + (long) t * outStep) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

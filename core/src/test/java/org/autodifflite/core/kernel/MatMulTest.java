@@ -254,17 +254,25 @@ class MatMulTest {
                 .isEqualTo(Tensor.wrap(n, k, a).matmul(Tensor.wrap(k, m, b)).data());
     }
 
-    /** n, k, m, batches. */
+    /** n, k, m, batches, whether the results lie one after the other. */
     static Stream<Arguments> batches() {
         return Stream.of(
                 Arguments.of(3, 4, 5, 7), Arguments.of(16, 16, 16, 40), Arguments.of(64, 64, 64, 6),
                 Arguments.of(9, 70, 11, 1), Arguments.of(130, 300, 41, 3), Arguments.of(2, 0, 3, 4),
-                Arguments.of(0, 3, 3, 5));
+                Arguments.of(0, 3, 3, 5))
+                .flatMap(x -> Stream.of(Arguments.of(append(x.get(), false)), Arguments.of(append(x.get(), true))));
     }
 
-    @ParameterizedTest(name = "{3} × {0}×{1}·{1}×{2}")
+    private static Object[] append(Object[] values, Object last) {
+        Object[] out = java.util.Arrays.copyOf(values, values.length + 1);
+        out[values.length] = last;
+        return out;
+    }
+
+    @ParameterizedTest(name = "{3} × {0}×{1}·{1}×{2}, results stacked {4}")
     @MethodSource("batches")
-    void aBatchEqualsOneProductAtATimeBitForBitWhateverTheThreadCount(int n, int k, int m, int batches) {
+    void aBatchEqualsOneProductAtATimeBitForBitWhateverTheThreadCount(int n, int k, int m, int batches,
+            boolean stacked) {
         Well19937c rng = new Well19937c(11L * n + 3L * k + m + 1000L * batches);
         double[] a = Tensor.randn(batches, n * k, rng).data();
         double[] b = Tensor.randn(1, 4 + k * m, rng).data(); // one B shared by every product, at offset 4
@@ -274,8 +282,9 @@ class MatMulTest {
         for (int t = 0; t < batches; t++) {
             aOffs[t] = t * n * k;
             bOffs[t] = 4;
-            // products written in reverse order, one entry apart: offsets are not just t·n·m
-            outOffs[t] = 1 + (batches - 1 - t) * (n * m + 1);
+            // stacked: one after the other, so the batch runs as one tall product; otherwise in
+            // reverse order, one entry apart, so each product runs alone
+            outOffs[t] = stacked ? 1 + t * n * m : 1 + (batches - 1 - t) * (n * m + 1);
         }
         int outLength = 1 + batches * (n * m + 1);
         for (MatMulKernel kernel : kernels()) {

@@ -41,7 +41,7 @@ public final class BinaryCrossEntropy extends LossOp implements FastForward {
      */
     @Override
     public Tensor forward(Tensor... inputs) {
-        return Tensor.scalar(cost(inputs));
+        return Tensor.filled(1, 1, cost(inputs));
     }
 
     /**

@@ -37,7 +37,7 @@ public final class MeanSquaredError extends LossOp {
             double d = ad[i] - yd[i];
             sum += d * d;
         }
-        return Tensor.scalar(sum / ad.length);
+        return Tensor.filled(1, 1, sum / ad.length);
     }
 
     /**

@@ -42,7 +42,7 @@ public final class SigmoidBinaryCrossEntropy extends LossOp {
             double v = zd[i];
             sum += Math.max(v, 0.0) - v * yd[i] + Math.log1p(Math.exp(-Math.abs(v)));
         }
-        return Tensor.scalar(sum / z.cols());
+        return Tensor.filled(1, 1, sum / z.cols());
     }
 
     /**

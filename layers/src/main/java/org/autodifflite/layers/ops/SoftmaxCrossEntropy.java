@@ -54,7 +54,7 @@ public final class SoftmaxCrossEntropy extends LossOp {
             }
         }
         Tensor logSoftmax = logSoftmax(z);
-        return Tensor.scalar(-logSoftmax.dot(y) / z.cols());
+        return Tensor.filled(1, 1, -logSoftmax.dot(y) / z.cols());
     }
 
     /**
