@@ -1117,7 +1117,7 @@ class TensorNdTest {
     @Test
     void graphBackwardSeedsARankZeroLossWithOnesOfItsShape() {
         Graph g = new Graph();
-        Node x = g.input("x", Tensor.arange(6).reshape(1, 2, 3));
+        Node x = g.variable("x", Tensor.arange(6).reshape(1, 2, 3));   // a variable: inputs (data) get no gradient
         Node loss = g.apply(TestOps.SUM, x);
         assertThat(loss.value().shape()).isEqualTo("()");
         g.backward(loss);

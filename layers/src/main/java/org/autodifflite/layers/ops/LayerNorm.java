@@ -185,6 +185,18 @@ public final class LayerNorm implements Op {
         return 1.0 / Math.sqrt(s / n + epsilon);
     }
 
+    private String lastAxes() {
+        return axes == 1 ? "the last axis" : "the last " + axes + " axes";
+    }
+
+    private static String subscript(int k) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : Integer.toString(k).toCharArray()) {
+            sb.append((char) ('₀' + (c - '0')));
+        }
+        return sb.toString();
+    }
+
     /** Validates the inputs; returns the size of one normalized slice. */
     private int requireInputs(Tensor[] inputs) {
         Op.requireInputs(this, inputs);
@@ -192,9 +204,8 @@ public final class LayerNorm implements Op {
         int[] dims = x.dims();
         if (dims.length < axes) {
             throw new IllegalArgumentException("LayerNorm: X is " + x.shape() + " (rank " + dims.length
-                    + ") but the op normalizes over its last " + axes + " ax" + (axes == 1 ? "is" : "es")
-                    + "; X needs rank ≥ " + axes + " (…×" + (axes == 1 ? "D" : "D₁×…×D" + axes)
-                    + ", the normalized axes last)");
+                    + ") but the op normalizes over " + lastAxes() + "; X needs rank ≥ " + axes + " (…×"
+                    + (axes == 1 ? "D" : "D₁×…×D" + subscript(axes)) + ", the normalized axes last)");
         }
         int[] slice = Arrays.copyOfRange(dims, dims.length - axes, dims.length);
         int n = 1;
@@ -202,14 +213,14 @@ public final class LayerNorm implements Op {
             n *= d;
         }
         if (n == 0) {
-            throw new IllegalArgumentException("LayerNorm: X is " + x.shape() + "; its last " + axes
-                    + " ax" + (axes == 1 ? "is is" : "es are") + " empty, and an empty slice has no mean");
+            throw new IllegalArgumentException("LayerNorm: X is " + x.shape() + "; a slice over " + lastAxes()
+                    + " is empty, and an empty slice has no mean");
         }
         for (int i = 1; i <= 2; i++) {
             if (!Arrays.equals(inputs[i].dims(), slice)) {
                 throw new IllegalArgumentException("LayerNorm: " + inputName(i) + " is " + inputs[i].shape()
-                        + " but X is " + x.shape() + "; " + inputName(i) + " must be shaped like the last " + axes
-                        + " ax" + (axes == 1 ? "is" : "es") + " of X: " + Tensor.shape(slice));
+                        + " but X is " + x.shape() + "; " + inputName(i) + " must be shaped like " + lastAxes()
+                        + " of X: " + Tensor.shape(slice));
             }
         }
         return n;
