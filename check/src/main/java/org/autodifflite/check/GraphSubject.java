@@ -12,13 +12,14 @@ import org.autodifflite.core.Tensor;
 
 /**
  * A whole graph's scalar loss as a function of all its parameters (the notebook's
- * {@code gradient_check_n}) and {@link Graph#variable variables}: every leaf whose gradient
- * {@link Graph#backward} computes, in graph order, named by its label. Perturbing one parameter replays only the op nodes downstream of
- * it; every other node keeps its cached value. Each evaluator perturbs private copies of the
- * parameters, so the graph's own tensors are never written. Ops that implement
- * {@link FastForward} are replayed into per-evaluator buffers (no allocation), and the node
- * that takes the perturbed parameter itself uses {@link FastForward#forwardEntriesInto} when it can, so
- * perturbing {@code W(r,c)} of a linear layer redoes one row of its output, not all of it.
+ * {@code gradient_check_n}) and its {@link Graph#variable variables}: every leaf whose gradient
+ * {@link Graph#backward} computes, in graph order, named by its label ("parameter" below means
+ * either). Perturbing one parameter replays only the op nodes downstream of it; every other node
+ * keeps its cached value. Each evaluator perturbs private copies of the parameters, so the graph's
+ * own tensors are never written. Ops that implement {@link FastForward} are replayed into
+ * per-evaluator buffers (no allocation), and the node that takes the perturbed parameter itself
+ * uses {@link FastForward#forwardEntriesInto} when it can, so perturbing {@code W(r,c)} of a
+ * linear layer redoes one row of its output, not all of it.
  */
 final class GraphSubject extends Subject {
 
@@ -42,7 +43,7 @@ final class GraphSubject extends Subject {
      *     from {@link Graph#gradients(Node, java.util.Collection)} (which changes nothing)
      */
     GraphSubject(Graph graph, Node loss, Map<String, Tensor> analyticByName) {
-        super("graph", "end-to-end", leafValues(graph), true);
+        super("graph", "end-to-end", parameterValues(graph), true);
         if (loss.graph() != graph) {
             throw new IllegalArgumentException("checkEndToEnd: the loss node '" + loss.label()
                     + "' is of another graph");
@@ -251,7 +252,7 @@ final class GraphSubject extends Subject {
         return out;
     }
 
-    private static Tensor[] leafValues(Graph graph) {
+    private static Tensor[] parameterValues(Graph graph) {
         List<Node> leaves = leaves(graph);
         Tensor[] v = new Tensor[leaves.size()];
         for (int i = 0; i < v.length; i++) {
@@ -273,7 +274,7 @@ final class GraphSubject extends Subject {
             if (g == null) {
                 throw new IllegalArgumentException("checkEndToEnd: no analytic gradient for parameter '"
                         + p.label() + "'; the map has " + byName.keySet() + " and needs one per parameter "
-                        + "(and variable) of the graph");
+                        + "of the graph");
             }
             Tensor.requireSameShape("checkEndToEnd: gradient for parameter '" + p.label() + "'", g, p.value());
             out[i] = g;

@@ -236,8 +236,8 @@ public final class Graph {
      * the optimizer's step (which changes the parameters in place), then {@link #recompute()} (or
      * a fresh graph) before the next loss is read.
      *
-     * @param loss a node of this graph holding a single entry: a 1×1 loss, or one of shape ()
-     * @throws IllegalArgumentException if the loss has more than one entry or is not of this
+     * @param loss a node of this graph holding one value (rank 0, or any shape of size 1)
+     * @throws IllegalArgumentException if the loss holds more than one value or is not of this
      *     graph, or an op's backward returns the wrong number or shapes of gradients
      */
     public void backward(Node loss) {
@@ -245,11 +245,11 @@ public final class Graph {
         requireOwn("backward", loss);
         if (!loss.value.isScalar()) {
             throw new IllegalArgumentException("backward: node '" + loss.label() + "' is "
-                    + loss.value.shape() + ", not a 1×1 scalar loss (nor any other shape with a single entry);"
-                    + " pass a seed gradient of shape " + loss.value.shape() + " with backward(node, seed)");
+                    + loss.value.shape() + ", not a scalar loss; reduce it to one value (e.g. sum() or"
+                    + " mean()) or pass a seed gradient of shape " + loss.value.shape()
+                    + " with backward(node, seed)");
         }
-        // Shaped like the loss, whatever its rank: (), (1), 1×1, …
-        backward(loss, Tensor.onesLike(loss.value));
+        backward(loss, ones(loss.value));
     }
 
     /**

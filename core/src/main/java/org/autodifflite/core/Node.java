@@ -54,7 +54,7 @@ import org.autodifflite.core.ops.Where;
  * Node q = z.relu().add(z.mul(x));
  * g.backward(q);                      // x.grad().item() is dq/dx
  *
- * Node h = x.matmul(w).add(b).relu(); // a dense layer, for tensors x, w, b
+ * Node h = x.matmul(w).add(b).relu(); // a dense layer: x batch×in, w in×out, b (out)
  * }</pre>
  *
  * <p>A number operand becomes a {@link Graph#constant(double) constant} leaf (rank 0, so it

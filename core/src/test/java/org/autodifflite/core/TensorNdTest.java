@@ -1117,13 +1117,13 @@ class TensorNdTest {
     @Test
     void graphBackwardSeedsARankZeroLossWithOnesOfItsShape() {
         Graph g = new Graph();
-        Node x = g.variable("x", Tensor.arange(6).reshape(1, 2, 3));   // a variable: inputs (data) get no gradient
+        Node x = g.variable("x", Tensor.arange(6).reshape(1, 2, 3));
         Node loss = g.apply(TestOps.SUM, x);
         assertThat(loss.value().shape()).isEqualTo("()");
         g.backward(loss);
         assertThat(x.grad()).isEqualTo(Tensor.ones(1, 2, 3));
         Node notScalar = g.apply(TestOps.SIN, x);
         assertThatThrownBy(() -> g.backward(notScalar)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("is 1×2×3, not a 1×1 scalar loss (nor any other shape with a single entry)");
+                .hasMessageContaining("is 1×2×3, not a scalar loss");
     }
 }

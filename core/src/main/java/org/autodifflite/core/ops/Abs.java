@@ -2,8 +2,8 @@ package org.autodifflite.core.ops;
 
 /**
  * The absolute value, entry by entry: {@code y = |x|}; backward {@code ∂L/∂x = G·sign(x)}. At
- * {@code x = 0} there is a kink; the gradient taken there is 0 (the checker reports such entries
- * as skipped).
+ * {@code x = 0} there is a kink; the gradient taken there is 0, the central difference there (so
+ * the gradient checker agrees with it).
  */
 public final class Abs extends ElementwiseOp {
 

@@ -195,11 +195,6 @@ final class Args {
         return out;
     }
 
-    /** A tensor for {@code out} that shares no array with {@code in}: ops return new tensors. */
-    static Tensor fresh(Tensor out, Tensor in) {
-        return out.data() == in.data() ? out.copy() : out;
-    }
-
     /** @return for example {@code [1, 0, 2]}: the multi-index of a flat entry */
     static String at(Tensor t, int flat) {
         return t.rank() == 0 ? "[]" : Arrays.toString(t.unravel(flat));

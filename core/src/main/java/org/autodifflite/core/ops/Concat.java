@@ -43,7 +43,7 @@ public final class Concat implements Op {
     @Override
     public Tensor forward(Tensor... inputs) {
         int ax = resolve(inputs);
-        return inputs.length == 1 ? inputs[0].copy() : Tensor.concat(ax, inputs);
+        return Tensor.concat(ax, inputs);
     }
 
     @Override

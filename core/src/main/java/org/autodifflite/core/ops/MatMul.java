@@ -49,9 +49,15 @@ public final class MatMul extends Binary {
 
     @Override
     public Tensor[] backward(Tensor[] inputs, Tensor output, Tensor gradOutput) {
+        return backward(inputs, output, gradOutput, new boolean[] {true, true});
+    }
+
+    /** Skips the product for an operand that needs no gradient (data such as a batch {@code X}). */
+    @Override
+    public Tensor[] backward(Tensor[] inputs, Tensor output, Tensor gradOutput, boolean[] needsInputGrad) {
         Tensor a = inputs[0];
         Tensor b = inputs[1];
-        return new Tensor[] {gradOutput.matmulTransposeRight(b).sumTo(a.dims()),
-            a.matmulTransposeLeft(gradOutput).sumTo(b.dims())};
+        return new Tensor[] {needsInputGrad[0] ? gradOutput.matmulTransposeRight(b).sumTo(a.dims()) : null,
+            needsInputGrad[1] ? a.matmulTransposeLeft(gradOutput).sumTo(b.dims()) : null};
     }
 }

@@ -28,7 +28,7 @@ public final class Max extends Reduction {
     @Override
     public Tensor forward(Tensor... inputs) {
         int[] axes = axesOf(inputs);
-        return Args.fresh(inputs[0].max(axes, keepDims()), inputs[0]);
+        return inputs[0].max(axes, keepDims());
     }
 
     @Override

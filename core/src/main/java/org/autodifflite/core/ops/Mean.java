@@ -25,7 +25,7 @@ public final class Mean extends Reduction {
     @Override
     public Tensor forward(Tensor... inputs) {
         int[] axes = axesOf(inputs);
-        return Args.fresh(inputs[0].mean(axes, keepDims()), inputs[0]);
+        return inputs[0].mean(axes, keepDims());
     }
 
     @Override

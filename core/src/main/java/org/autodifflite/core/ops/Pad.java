@@ -69,7 +69,7 @@ public final class Pad extends Unary {
                     + Arrays.toString(before) + " and after " + Arrays.toString(after) + " pad " + before.length
                     + " axes; give one entry per axis of x");
         }
-        return Args.fresh(x.pad(before, after, value), x);
+        return x.pad(before, after, value);
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class Permute extends Unary {
     public Tensor forward(Tensor... inputs) {
         Args.inputs(this, inputs);
         Tensor x = inputs[0];
-        return Args.fresh(x.permute(resolve(x)), x);
+        return x.permute(resolve(x));
     }
 
     @Override

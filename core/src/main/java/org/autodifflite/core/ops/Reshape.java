@@ -52,7 +52,7 @@ public final class Reshape extends Unary {
     public Tensor forward(Tensor... inputs) {
         Args.inputs(this, inputs);
         Tensor x = inputs[0];
-        return Args.fresh(x.reshape(resolve(x)), x);
+        return x.reshape(resolve(x));
     }
 
     @Override

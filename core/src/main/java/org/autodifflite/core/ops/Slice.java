@@ -53,7 +53,7 @@ public final class Slice extends AxisOp {
                     + " is out of range for x of shape " + x.shape() + " (axis " + ax + " has " + x.dim(ax)
                     + " entries); give 0 ≤ start ≤ end ≤ " + x.dim(ax));
         }
-        return Args.fresh(x.slice(ax, start, end), x);
+        return x.slice(ax, start, end);
     }
 
     @Override

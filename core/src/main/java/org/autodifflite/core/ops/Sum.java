@@ -27,7 +27,7 @@ public final class Sum extends Reduction {
     @Override
     public Tensor forward(Tensor... inputs) {
         int[] axes = axesOf(inputs);
-        return Args.fresh(inputs[0].sum(axes, keepDims()), inputs[0]);
+        return inputs[0].sum(axes, keepDims());
     }
 
     @Override

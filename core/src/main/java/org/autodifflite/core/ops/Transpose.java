@@ -31,7 +31,7 @@ public final class Transpose extends Unary {
     public Tensor forward(Tensor... inputs) {
         Args.inputs(this, inputs);
         Tensor x = inputs[0];
-        return Args.fresh(x.transpose(Args.axis(name(), a, "x", x), Args.axis(name(), b, "x", x)), x);
+        return x.transpose(Args.axis(name(), a, "x", x), Args.axis(name(), b, "x", x));
     }
 
     @Override

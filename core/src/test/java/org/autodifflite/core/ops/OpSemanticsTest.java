@@ -82,6 +82,11 @@ class OpSemanticsTest {
         assertThat(g[0]).isEqualTo(t(new int[] {2, 1, 2}, 5, 6, 50, 60));
         // summed over the batch b was broadcast along: 1·(1, 2) + 10·(3, 4)
         assertThat(g[1]).isEqualTo(t(new int[] {2, 1}, 31, 42));
+        // an operand that is data gets no product computed
+        Tensor[] onlyB = new MatMul().backward(new Tensor[] {a, b}, new MatMul().forward(a, b),
+                t(new int[] {2, 1, 1}, 1, 10), new boolean[] {false, true});
+        assertThat(onlyB[0]).isNull();
+        assertThat(onlyB[1]).isEqualTo(g[1]);
     }
 
     @Test
