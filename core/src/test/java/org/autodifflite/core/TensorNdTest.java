@@ -1124,6 +1124,6 @@ class TensorNdTest {
         assertThat(x.grad()).isEqualTo(Tensor.ones(1, 2, 3));
         Node notScalar = g.apply(TestOps.SIN, x);
         assertThatThrownBy(() -> g.backward(notScalar)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("is 1×2×3, not a scalar loss");
+                .hasMessageContaining("is 1×2×3, not a scalar loss; reduce it to one value");
     }
 }
