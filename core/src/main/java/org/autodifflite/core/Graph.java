@@ -23,11 +23,14 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Graph g = new Graph();
- * Node x = g.input("x", Tensor.column(1, 2));
- * Node w = g.parameter(new Parameter("fc.weight", Tensor.of(new double[][] {{3, 4}})));
- * Node loss = g.apply(someMatmulOp, w, x);
- * g.backward(loss);           // w.parameter().grad() now holds dloss/dw
+ * Node x = g.input("x", Tensor.wrap(new int[] {2, 1}, new double[] {1, 2}));
+ * Node w = g.parameter(new Parameter("fc.weight", Tensor.wrap(new int[] {1, 2}, new double[] {3, 4})));
+ * Node loss = w.matmul(x).relu().sum();  // the expression API on Node: each call is an apply
+ * g.backward(loss);                      // w.parameter().grad() now holds dloss/dw
  * }</pre>
+ *
+ * <p>Any op, including your own, is applied with {@link #apply(Op, Node...)} (or
+ * {@link Node#apply(Op, Node...)}).
  *
  * <p>A graph is not thread-safe; use one per thread.
  */
@@ -173,7 +176,9 @@ public final class Graph {
             Node in = inputs[i];
             if (in == null || in.graph() != this) {
                 throw new IllegalArgumentException(op.name() + " '" + free + "': input " + i + " ("
-                        + op.inputName(i) + ") is " + (in == null ? "null" : "a node of another graph"));
+                        + op.inputName(i) + ") is " + (in == null ? "null"
+                                : "node '" + in.label() + "' of another graph; build every operand of an op in"
+                                        + " the same graph"));
             }
             values[i] = in.value;
         }
@@ -244,7 +249,7 @@ public final class Graph {
                     + " mean()) or pass a seed gradient of shape " + loss.value.shape()
                     + " with backward(node, seed)");
         }
-        backward(loss, Tensor.onesLike(loss.value));
+        backward(loss, ones(loss.value));
     }
 
     /**
@@ -345,7 +350,7 @@ public final class Graph {
                 wanted[n.index()] |= wanted[in.index()];
             }
         }
-        Tensor[] grads = propagate(loss, Tensor.onesLike(loss.value), wanted);
+        Tensor[] grads = propagate(loss, ones(loss.value), wanted);
         Tensor[] out = new Tensor[wrt.length];
         for (int i = 0; i < wrt.length; i++) {
             Tensor g = grads[wrt[i].index()];
@@ -476,6 +481,12 @@ public final class Graph {
         if (n.graph() != this) {
             throw new IllegalArgumentException(method + ": node '" + n.label() + "' is of another graph");
         }
+    }
+
+    private static Tensor ones(Tensor like) {
+        Tensor t = Tensor.zerosLike(like);
+        t.fill(1.0);
+        return t;
     }
 
     private static List<String> names(List<Parameter> ps) {
