@@ -127,4 +127,9 @@ for label, m in [("this project, vector API, 1 thread", "vector1Thread"),
     t = jmh("jmh-matmul.json", m, {"shape": "128x784x32"})
     print("| %s | %s |" % (label, "—" if t is None else "%.1f" % (flop / t / 1e9)))
 nm = load("numpy-matmul.json")
-print("| numpy `a @ b` (OpenBLAS dgemm, serial) | %s |" % ("—" if not nm else "%.1f" % (flop / nm["seconds"] / 1e9)))
+blas = load("peer-blas.json")
+kernel = ", %s kernel" % blas["kernel"] if blas else ""
+print("| numpy `a @ b` (OpenBLAS dgemm, serial%s) | %s |" % (kernel, "—" if not nm else "%.1f" % (flop / nm["seconds"] / 1e9)))
+if blas:
+    print()
+    print("The peers ran OpenBLAS's %s kernel: %s." % (blas["kernel"], blas["why"]))

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Ops that override {@link Op#forwardInto} and {@link Op#forwardEntriesInto} are evaluated into
+ * Ops that override {@link FastForward#forwardInto} and {@link FastForward#forwardEntriesInto} are evaluated into
  * reusable buffers and incrementally; the reports must be the very same as for the same ops
  * through {@code forward} alone, for every mode, coverage and thread count. A fast path that
  * disagrees with {@code forward} is a contract breach, and nothing is lost when it throws.

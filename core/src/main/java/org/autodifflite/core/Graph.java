@@ -249,7 +249,7 @@ public final class Graph {
                     + " mean()) or pass a seed gradient of shape " + loss.value.shape()
                     + " with backward(node, seed)");
         }
-        backward(loss, ones(loss.value));
+        backward(loss, Tensor.onesLike(loss.value));
     }
 
     /**
@@ -350,7 +350,7 @@ public final class Graph {
                 wanted[n.index()] |= wanted[in.index()];
             }
         }
-        Tensor[] grads = propagate(loss, ones(loss.value), wanted);
+        Tensor[] grads = propagate(loss, Tensor.onesLike(loss.value), wanted);
         Tensor[] out = new Tensor[wrt.length];
         for (int i = 0; i < wrt.length; i++) {
             Tensor g = grads[wrt[i].index()];
@@ -481,12 +481,6 @@ public final class Graph {
         if (n.graph() != this) {
             throw new IllegalArgumentException(method + ": node '" + n.label() + "' is of another graph");
         }
-    }
-
-    private static Tensor ones(Tensor like) {
-        Tensor t = Tensor.zerosLike(like);
-        t.fill(1.0);
-        return t;
     }
 
     private static List<String> names(List<Parameter> ps) {

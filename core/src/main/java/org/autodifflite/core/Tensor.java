@@ -892,7 +892,7 @@ public final class Tensor {
     /**
      * Matrix product {@code this · other} of two matrices written into {@code out}: the same
      * values, bit for bit, as {@link #matmul(Tensor)}, without allocating the result. For
-     * callers that evaluate the same product many times (an op's {@link Op#forwardInto}, the
+     * callers that evaluate the same product many times (an op's {@link FastForward#forwardInto}, the
      * gradient checker).
      *
      * @param other a matrix with as many rows as this one has columns
@@ -915,7 +915,7 @@ public final class Tensor {
      * equals, bit for bit, the same entry of {@link #matmul(Tensor)}. When one entry
      * {@code (r, c)} of this tensor changes, only row {@code r} of the product changes; when one
      * entry {@code (r, c)} of {@code other} changes, only column {@code c}: an op can then redo a
-     * single row or column instead of the whole product (see {@link Op#forwardEntriesInto}).
+     * single row or column instead of the whole product (see {@link FastForward#forwardEntriesInto}).
      *
      * @param other a matrix with as many rows as this one has columns
      * @param out a {@code rows × other.cols} matrix, updated in place; not an operand

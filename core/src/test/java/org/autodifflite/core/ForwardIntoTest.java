@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The allocation-free and incremental evaluation paths: {@link Tensor#matmulInto},
- * {@link Tensor#matmulRegionInto} and the defaults of {@link Op#forwardInto} and
- * {@link Op#forwardEntriesInto}. Every product path (tiny loop, scalar or vector kernel) must give
+ * {@link Tensor#matmulRegionInto} and {@link ForwardingOp}'s fallbacks for an op without
+ * {@link FastForward}. Every product path (tiny loop, scalar or vector kernel) must give
  * the bits of {@link Tensor#matmul}, or a gradient check through them would check another
  * function. Surefire runs this class with and without the vector module.
  */

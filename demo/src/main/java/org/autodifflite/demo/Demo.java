@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The runnable face of autodiff-lite: a command-line application whose default command walks
@@ -20,13 +20,14 @@ import picocli.CommandLine.Command;
  * mvn -q -pl demo -am compile exec:java -Dexec.args="train --epochs 10"
  * mvn -q -pl demo -am compile exec:java -Dexec.args="check --layers 784,128,64,1 --plant-bug fc2.weight:scale"
  * mvn -q -pl demo -am compile exec:java -Dexec.args="sweep"
+ * bin/autodiff-lite train --epochs 10                                     # the same from the runnable jar
  * </pre>
  *
  * <p>Results go to standard output; log messages (SLF4J, bound to Logback here) to standard
  * error. Files are written under {@code demo/target/demo-output} when run through Maven, else
  * under the temporary directory, unless an option names another place.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, version = "autodiff-lite demo 0.1.0",
+@Command(name = "autodiff-lite", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = "The seed notebook's gradient check, the fraud model and pictures."
                 + " With no command, runs the walkthrough.",
         subcommands = CommandLine.HelpCommand.class)

@@ -3,6 +3,7 @@ package org.autodifflite.demo;
 import java.util.List;
 import java.util.Random;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.layers.data.Dataset;
 
 /**
  * A seeded synthetic mobile-payments data set for the fraud model: the seed notebook's story

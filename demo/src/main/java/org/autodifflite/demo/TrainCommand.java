@@ -15,6 +15,9 @@ import org.autodifflite.check.CheckReport;
 import org.autodifflite.check.GradientChecker;
 import org.autodifflite.core.Tensor;
 import org.autodifflite.core.ops.Sigmoid;
+import org.autodifflite.layers.data.Dataset;
+import org.autodifflite.layers.data.Split;
+import org.autodifflite.layers.data.Standardizer;
 import org.autodifflite.layers.io.ModelFile;
 import org.autodifflite.layers.model.Initializer;
 import org.autodifflite.layers.model.ModelGraph;
@@ -76,7 +79,8 @@ final class TrainCommand implements Callable<Integer> {
             defaultValue = "0.25")
     double testFraction;
 
-    @Option(names = "--threshold", description = "Fraud score at or above which a payment is flagged (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--threshold", description = "Score at or above which a sample is predicted 1 (a payment flagged as fraud)"
+            + " (default: ${DEFAULT-VALUE}).",
             defaultValue = "0.5")
     double threshold;
 
@@ -84,7 +88,8 @@ final class TrainCommand implements Callable<Integer> {
             defaultValue = "42")
     long seed;
 
-    @Option(names = "--model", paramLabel = "FILE", description = "Where to save the model (default: fraud-model.txt in the output directory).")
+    @Option(names = "--model", paramLabel = "FILE", description = "Where to save the model (default: fraud-model.txt,"
+            + " or NAME-model.txt for --csv NAME.csv, in the output directory).")
     Path modelFile;
 
     @Option(names = "--chart", paramLabel = "PNG", description = "Where to draw the loss curve (default: loss.png in the output directory).")
@@ -100,20 +105,22 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
-        Dataset data = csv != null ? CsvData.load(csv, label) : PaymentsData.generate(samples, fraudRate, seed);
+        boolean own = csv != null;
+        Dataset data = own ? Dataset.readCsv(csv, label) : PaymentsData.generate(samples, fraudRate, seed);
+        String labelNote = own ? " (column '" + label + "')" : "";
         if (data.positives() == 0 || data.positives() == data.size()) {
             throw new IllegalArgumentException(data.source() + ": all " + data.size() + " labels are "
-                    + (data.positives() == 0 ? "0" : "1") + "; a classifier needs samples of both classes");
+                    + (data.positives() == 0 ? "0" : "1") + labelNote + "; a classifier needs samples of both classes");
         }
-        Dataset[] parts = data.split(testFraction, seed);
-        if (parts[1].positives() == 0 || parts[1].positives() == parts[1].size()) {
-            throw new IllegalArgumentException(data.source() + ": the test set of " + parts[1].size()
-                    + " samples holds only one class (" + data.positives() + " positives in all); use more data"
-                    + " or a larger --test-fraction");
+        Split parts = data.split(testFraction, seed);
+        if (parts.test().positives() == 0 || parts.test().positives() == parts.test().size()) {
+            throw new IllegalArgumentException(data.source() + ": the test set of " + parts.test().size()
+                    + " samples holds only one class (" + data.positives() + " labels of 1" + labelNote
+                    + " in all); use more data or a larger --test-fraction");
         }
-        double[][] moments = parts[0].moments();
-        Dataset train = parts[0].standardized(moments);
-        Dataset test = parts[1].standardized(moments);
+        Standardizer scaler = Standardizer.fit(parts.train());
+        Dataset train = scaler.transform(parts.train());
+        Dataset test = scaler.transform(parts.test());
         out.printf(Locale.ROOT, "Data: %s — %d samples, %d features %s, %.2f%% positive%n", data.source(), data.size(),
                 data.featureNames().size(), data.featureNames(), 100 * data.positiveRate());
         out.printf(Locale.ROOT, "Split: %d for training (%d positive), %d for testing (%d positive); features"
@@ -170,26 +177,33 @@ final class TrainCommand implements Callable<Integer> {
                     checks.size() == 1 ? "" : "s");
         }
         out.println(".");
-        out.printf(Locale.ROOT, "Test set (%d payments, %d fraud), flagged at score ≥ %s:%n", test.size(),
-                test.positives(), threshold);
+        if (own) {
+            out.printf(Locale.ROOT, "Test set (%d samples, %d labelled 1), predicted 1 at score ≥ %s:%n", test.size(),
+                    test.positives(), threshold);
+        } else {
+            out.printf(Locale.ROOT, "Test set (%d payments, %d fraud), flagged at score ≥ %s:%n", test.size(),
+                    test.positives(), threshold);
+        }
         out.printf(Locale.ROOT, "  precision %.3f   recall %.3f   F1 %.3f   ROC-AUC %.4f%n",
                 m.precision(), m.recall(), m.f1(), auc);
-        out.printf(Locale.ROOT, "  (%d true positives, %d false positives, %d missed fraud, %d true negatives)%n",
-                m.truePositives(), m.falsePositives(), m.falseNegatives(), m.trueNegatives());
+        out.printf(Locale.ROOT, "  (%d true positives, %d false positives, %d %s, %d true negatives)%n",
+                m.truePositives(), m.falsePositives(), m.falseNegatives(), own ? "false negatives" : "missed fraud",
+                m.trueNegatives());
 
-        Path modelPath = modelFile != null ? modelFile : Demo.output("fraud-model.txt");
+        Path modelPath = modelFile != null ? modelFile : Demo.output(own ? stem(csv) + "-model.txt" : "fraud-model.txt");
         Path parent = modelPath.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
         ModelFile.save(model, modelPath);
         Path scaling = modelPath.resolveSibling(modelPath.getFileName() + ".scaling.csv");
-        writeScaling(scaling, train.featureNames(), moments);
+        writeScaling(scaling, train.featureNames(), scaler);
         Path chartPath = chartFile != null ? chartFile : Demo.output("loss.png");
         Map<String, double[]> curves = new LinkedHashMap<>();
         curves.put("training (mean over the epoch's batches)", toArray(history));
         curves.put("test (after the epoch)", toArray(testLoss));
-        Charts.lossCurve(chartPath, "Fraud model: loss per epoch — " + data.source(), curves);
+        Charts.lossCurve(chartPath, (own ? "Loss per epoch — " : "Fraud model: loss per epoch — ") + data.source(),
+                curves);
         out.println("Model saved:  " + modelPath + " (feature scaling: " + scaling.getFileName() + ")");
         out.println("Loss curve:   " + chartPath);
         return checkFailed[0] ? 1 : 0;
@@ -229,13 +243,23 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static void writeScaling(Path file, List<String> names, double[][] moments) throws IOException {
+    /** One line per feature: its name, mean and standard deviation (0 for a constant feature, only centred). */
+    private static void writeScaling(Path file, List<String> names, Standardizer scaler) throws IOException {
+        double[] mean = scaler.means();
+        double[] std = scaler.stds();
         List<String> lines = new ArrayList<>();
         lines.add("feature,mean,std");
         for (int i = 0; i < names.size(); i++) {
-            lines.add(names.get(i) + "," + moments[0][i] + "," + moments[1][i]);
+            lines.add(names.get(i) + "," + mean[i] + "," + std[i]);
         }
         Files.write(file, lines, StandardCharsets.UTF_8);
+    }
+
+    /** The file name without its extension: {@code data} for {@code dir/data.csv}. */
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
     }
 
     private static double[] toArray(List<Double> v) {

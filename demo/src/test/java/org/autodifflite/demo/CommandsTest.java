@@ -72,7 +72,24 @@ class CommandsTest {
         Run r = run("train", "--csv", csv.toString(), "--label", "label", "--epochs", "3", "--check-every", "0",
                 "--model", dir.resolve("model.txt").toString(), "--chart", dir.resolve("loss.png").toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("data.csv — 200 samples, 2 features [x1, x2], 25.00% positive", "ROC-AUC");
+        assertThat(r.out()).contains(csv.toAbsolutePath().normalize() + " — 200 samples, 2 features [x1, x2], 25.00% positive",
+                "Test set (51 samples, 13 labelled 1), predicted 1 at score ≥ 0.5", "false negatives", "ROC-AUC");
+        // The user's own data is not called payments or fraud.
+        assertThat(r.out()).doesNotContainIgnoringCase("fraud").doesNotContainIgnoringCase("payment");
+    }
+
+    @Test
+    void aCsvWithTextLabelsSaysLabelsMustBe01AndAMissingFileNamesItsAbsolutePath() throws IOException {
+        Path csv = dir.resolve("yes-no.csv");
+        Files.writeString(csv, "x,churned\n1,no\n2,yes\n");
+        Run r = run("train", "--csv", csv.toString(), "--label", "churned");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("error: " + csv + " line 2, label column 'churned': 'no' is not a number;"
+                + " labels must be 0 or 1: map the two classes to 0 and 1 first (for example no → 0, yes → 1)");
+        Run missing = run("train", "--csv", "no-such-file.csv", "--label", "y");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("CSV file " + Path.of("no-such-file.csv").toAbsolutePath() + " does not exist"
+                + " (the path no-such-file.csv was resolved against the working directory");
     }
 
     @Test
@@ -113,7 +130,8 @@ class CommandsTest {
         Files.writeString(csv, "x,y\n1,0\n2,0\n3,0\n4,0\n");
         Run r = run("train", "--csv", csv.toString(), "--label", "y");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("all 4 labels are 0");
+        assertThat(r.err()).contains("error: " + csv + ": all 4 labels are 0 (column 'y'); a classifier needs samples"
+                + " of both classes");
     }
 
     @Test
@@ -157,6 +175,18 @@ class CommandsTest {
         String last = lines.get(10).split(",")[sigmoid];
         assertThat(Double.parseDouble(first)).isGreaterThan(100 * minRight);
         assertThat(Double.parseDouble(last)).isGreaterThan(100 * minRight);
+    }
+
+    @Test
+    void versionNamesTheFilteredVersionAndTheKernelAndWhyItIsScalar() {
+        Run r = run("--version");
+        assertThat(r.code()).isZero();
+        // Maven filled in the version: not the placeholder.
+        assertThat(VersionInfo.version()).matches("\\d+\\.\\d+\\.\\d+\\S*");
+        assertThat(r.out()).startsWith("autodiff-lite " + VersionInfo.version() + System.lineSeparator())
+                .contains("matrix kernel: " + org.autodifflite.core.Tensor.matmulKernel(), "Java ");
+        // The unit tests run without the vector module: the line says how to get the vector kernel.
+        assertThat(r.out()).contains("matrix kernel: scalar, ", "needs the JVM option --add-modules jdk.incubator.vector");
     }
 
     @Test

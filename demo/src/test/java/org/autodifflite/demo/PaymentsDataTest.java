@@ -3,6 +3,9 @@ package org.autodifflite.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.autodifflite.layers.data.Dataset;
+import org.autodifflite.layers.data.Split;
+import org.autodifflite.layers.data.Standardizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,15 +53,14 @@ class PaymentsDataTest {
     @Test
     void splitIsStratifiedAndStandardizingUsesTheTrainingMoments() {
         Dataset d = PaymentsData.generate(2_000, 0.05, 3);
-        Dataset[] parts = d.split(0.25, 9);
-        assertThat(parts[0].size() + parts[1].size()).isEqualTo(d.size());
-        assertThat(parts[0].positives() + parts[1].positives()).isEqualTo(d.positives());
-        assertThat(parts[1].positives()).isEqualTo((int) Math.round(d.positives() * 0.25));
-        Dataset s = parts[0].standardized(parts[0].moments());
-        double[][] m = s.moments();
-        for (int i = 0; i < m[0].length; i++) {
-            assertThat(m[0][i]).isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-9));
-            assertThat(m[1][i]).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        Split parts = d.split(0.25, 9);
+        assertThat(parts.train().size() + parts.test().size()).isEqualTo(d.size());
+        assertThat(parts.train().positives() + parts.test().positives()).isEqualTo(d.positives());
+        assertThat(parts.test().positives()).isEqualTo((int) Math.round(d.positives() * 0.25));
+        Standardizer s = Standardizer.fit(Standardizer.fit(parts.train()).transform(parts.train()));
+        for (int i = 0; i < s.featureCount(); i++) {
+            assertThat(s.means()[i]).isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(s.stds()[i]).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
         }
     }
 

@@ -250,7 +250,7 @@ class BadInputTest {
             Tensor y = labels(12);
             y.set(0, 5, 2.0);
             trainer(x).fit(data(3, 12, 1), y);
-        }, "Trainer: epoch 1, batch", "sample columns [", "BinaryCrossEntropy", "2.0", "[0, 1]",
+        }, "Trainer: epoch 1, batch", "holds samples [", "BinaryCrossEntropy", "2.0", "[0, 1]",
                 "no parameter was changed"));
         out.add(c("Trainer", "batch size 0", x -> trainer(x).batchSize(0), "batch size", "0"));
         out.add(c("SGD", "learning rate 0", x -> new Sgd(0), "SGD", "learning rate", "0.0"));

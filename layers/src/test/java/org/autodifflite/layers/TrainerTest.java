@@ -120,7 +120,7 @@ class TrainerTest {
                 .listener(snapshot).fit(data.x, data.y))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("epoch 1, batch ")
-                .hasMessageContaining("X has NaN or infinite values in sample columns [37]")
+                .hasMessageContaining("X has NaN or infinite values in samples [37] (indices in the full data set)")
                 .hasMessageContaining("no parameter was changed");
         for (int k = 0; k < lastGood.size(); k++) {
             Tensor v = model.parameters().get(k).value();

@@ -5,7 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.math3.random.RandomGenerator;
 
-/** Splits sample indices into mini-batches after a seeded shuffle. */
+/**
+ * Splits sample indices into mini-batches after a seeded shuffle: what {@link org.autodifflite.layers.train.Trainer} trains on,
+ * and what {@link org.autodifflite.layers.data.Dataset#batches(int, RandomGenerator)} cuts a data
+ * set with.
+ */
 public final class MiniBatches {
 
     private MiniBatches() {
@@ -19,13 +23,14 @@ public final class MiniBatches {
      * @param batchSize the batch size, ≥ 1
      * @param rng the seeded generator, advanced by {@code n − 1} draws
      * @return the batches of sample (column) indices; together they hold every index once
-     * @throws IllegalArgumentException if {@code n} or {@code batchSize} is below 1
+     * @throws IllegalArgumentException if {@code n < 1} or {@code batchSize < 1}
      */
     public static List<int[]> shuffled(int n, int batchSize, RandomGenerator rng) {
         if (n < 1 || batchSize < 1) {
-            throw new IllegalArgumentException("MiniBatches: need at least one sample and a batch size of at least 1, got "
+            throw new IllegalArgumentException("MiniBatches: the number of samples and the batch size must be ≥ 1, got "
                     + n + " samples and batch size " + batchSize);
         }
+        java.util.Objects.requireNonNull(rng, "rng");
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.autodifflite.core.Parameter;
 import org.autodifflite.core.Tensor;
-import org.autodifflite.layers.model.Sequential;
+import org.autodifflite.layers.model.Model;
 
 /**
  * Saves and loads a model's parameters in a small, human-readable text format.
@@ -68,15 +68,15 @@ public final class ModelFile {
     }
 
     /**
-     * Saves a model's parameters atomically.
+     * Saves a model's parameters and buffers (running statistics) atomically.
      *
      * @param model the model
      * @param file the file to write (replaced if it exists)
      * @throws IOException if writing or renaming fails (the previous file, if any, is kept)
      * @throws IllegalArgumentException if a parameter holds a non-finite value
      */
-    public static void save(Sequential model, Path file) throws IOException {
-        save(model.parameters(), file);
+    public static void save(Model model, Path file) throws IOException {
+        save(everything(model), file);
     }
 
     /**
@@ -121,7 +121,7 @@ public final class ModelFile {
     }
 
     /**
-     * Loads a model's parameters; all or nothing.
+     * Loads a model's parameters and buffers; all or nothing.
      *
      * @param model the model whose parameters receive the values
      * @param file the file to read
@@ -129,8 +129,15 @@ public final class ModelFile {
      * @throws IllegalArgumentException if the file does not fit the model or is malformed; the
      *     model is then unchanged
      */
-    public static void load(Sequential model, Path file) throws IOException {
-        load(model.parameters(), file);
+    public static void load(Model model, Path file) throws IOException {
+        load(everything(model), file);
+    }
+
+    /** A model's parameters, then its buffers (running statistics): all a saved model needs. */
+    private static List<Parameter> everything(Model model) {
+        List<Parameter> all = new java.util.ArrayList<>(model.parameters());
+        all.addAll(model.buffers());
+        return all;
     }
 
     /**

@@ -7,8 +7,10 @@ import org.autodifflite.core.Op;
 import org.autodifflite.core.Parameter;
 
 /**
- * A layer without parameters that applies one element-wise op ({@link ReLU}, {@link Sigmoid},
- * {@link Tanh}, {@link LeakyReLU}, or any one-input op that keeps the shape).
+ * A layer without parameters that applies one element-wise op
+ * ({@link org.autodifflite.core.ops.ReLU}, {@link org.autodifflite.core.ops.Sigmoid},
+ * {@link org.autodifflite.core.ops.Tanh}, {@link org.autodifflite.core.ops.LeakyReLU}, or any
+ * one-input op that keeps the shape).
  */
 public final class Activation implements Layer {
 
@@ -57,7 +59,12 @@ public final class Activation implements Layer {
     }
 
     @Override
-    public String toString() {
+    public String describe() {
         return "Activation " + name + " " + op.name();
+    }
+
+    @Override
+    public String toString() {
+        return describe();
     }
 }

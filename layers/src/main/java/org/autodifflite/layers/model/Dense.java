@@ -100,7 +100,12 @@ public final class Dense implements Layer {
     }
 
     @Override
-    public String toString() {
+    public String describe() {
         return "Dense " + name + " " + inputs + "→" + units;
+    }
+
+    @Override
+    public String toString() {
+        return describe();
     }
 }

@@ -68,7 +68,12 @@ public final class DropoutLayer implements Layer {
     }
 
     @Override
-    public String toString() {
+    public String describe() {
         return "Dropout " + name + " keep=" + keep;
+    }
+
+    @Override
+    public String toString() {
+        return describe();
     }
 }

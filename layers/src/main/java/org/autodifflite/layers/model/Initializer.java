@@ -21,6 +21,28 @@ public interface Initializer {
     Tensor initialize(int fanOut, int fanIn, RandomGenerator rng);
 
     /**
+     * Draws the initial values of a parameter of any shape: the first axis is the fan-out and
+     * the product of the others the fan-in (a convolution kernel out × in × kh × kw has fan-in
+     * in·kh·kw), drawn as a fan-out × fan-in matrix and reshaped, in row-major order.
+     *
+     * @param dims the parameter's shape, rank ≥ 1
+     * @param rng the generator to draw from
+     * @return a new tensor of that shape
+     * @throws IllegalArgumentException if {@code dims} is empty
+     */
+    default Tensor initialize(int[] dims, RandomGenerator rng) {
+        if (dims.length == 0) {
+            throw new IllegalArgumentException("Initializer: a parameter needs at least one axis");
+        }
+        int fanIn = 1;
+        for (int i = 1; i < dims.length; i++) {
+            fanIn *= dims[i];
+        }
+        Tensor m = initialize(dims[0], fanIn, rng);
+        return dims.length == 2 ? m : m.reshape(dims);
+    }
+
+    /**
      * He (Kaiming) normal initialization, suited to ReLU layers: {@code N(0, 2/fanIn)}.
      *
      * @return the initializer

@@ -40,4 +40,14 @@ public interface Layer {
      * @throws IllegalArgumentException if the input's width does not fit the layer
      */
     Node build(Graph graph, Node input, boolean training);
+
+    /**
+     * A one-line description for {@code Sequential.toString()} and reports, such as
+     * {@code Dense fc1 4→5}.
+     *
+     * @return by default the class's simple name and the layer's name
+     */
+    default String describe() {
+        return getClass().getSimpleName() + " " + name();
+    }
 }

@@ -39,7 +39,7 @@ import org.autodifflite.core.ops.Tanh;
  * batch over the same parameter tensors, so training one graph changes what every later graph
  * computes. A training graph draws new dropout masks; an evaluation graph passes dropout through.
  */
-public final class Sequential {
+public final class Sequential implements Model {
 
     private final int inputWidth;
     private final int outputWidth;
@@ -127,6 +127,7 @@ public final class Sequential {
     }
 
     /** @return every parameter, in declaration order ({@code fc1.weight, fc1.bias, fc2.weight, …}) */
+    @Override
     public List<Parameter> parameters() {
         return parameters;
     }
@@ -138,6 +139,7 @@ public final class Sequential {
      * @return the parameter (live: its value is the model's)
      * @throws IllegalArgumentException if there is none; the message lists the names
      */
+    @Override
     public Parameter parameter(String name) {
         Parameter p = byName.get(name);
         if (p == null) {
@@ -158,7 +160,58 @@ public final class Sequential {
         parameter(name).assign(value);
     }
 
+    /** @return {@code [X, Y]}: the input batch and its labels */
+    @Override
+    public List<String> dataNames() {
+        return List.of("X", "Y");
+    }
+
+    /** @return {@code Y} */
+    @Override
+    public String labelsName() {
+        return "Y";
+    }
+
+    /**
+     * @return 1: {@code X} and {@code Y} hold one sample per column
+     * @throws IllegalArgumentException if the name is not {@code X} or {@code Y}
+     */
+    @Override
+    public int sampleAxis(String name) {
+        if (!"X".equals(name) && !"Y".equals(name)) {
+            throw new IllegalArgumentException("a Sequential model takes data X and labels Y, not '" + name + "'");
+        }
+        return 1;
+    }
+
+    /**
+     * Builds the graph for a batch given by name, as {@link #graph(Tensor, Tensor, boolean)}.
+     *
+     * @param batch {@code X} and {@code Y}
+     * @param training whether dropout is active
+     * @return the graph and its notable nodes
+     * @throws IllegalArgumentException if {@code X} or {@code Y} is missing, another name is
+     *     given, or the shapes do not fit
+     */
+    @Override
+    public ModelGraph graph(Map<String, Tensor> batch, boolean training) {
+        ModelData.requireNames("Sequential", dataNames(), batch);
+        return graph(batch.get("X"), batch.get("Y"), training);
+    }
+
+    /**
+     * @param inputs {@code X}
+     * @return the output, as {@link #predict(Tensor)}
+     * @throws IllegalArgumentException if {@code X} is missing or misshapen
+     */
+    @Override
+    public Tensor predict(Map<String, Tensor> inputs) {
+        ModelData.requireNames("Sequential", List.of("X"), inputs);
+        return predict(inputs.get("X"));
+    }
+
     /** @return the total number of trainable values */
+    @Override
     public int parameterCount() {
         int n = 0;
         for (Parameter p : parameters) {
@@ -186,7 +239,7 @@ public final class Sequential {
         Node out = forward(g, in, training);
         Node labels = g.input("Y", y);
         Node lossNode = g.apply("loss", loss, out, labels);
-        return new ModelGraph(g, in, labels, out, lossNode);
+        return new ModelGraph(g, Map.of("X", in), labels, out, lossNode);
     }
 
     /**
@@ -222,7 +275,7 @@ public final class Sequential {
     public String toString() {
         StringBuilder sb = new StringBuilder("Sequential(").append(inputWidth).append(" inputs");
         for (Layer l : layers) {
-            sb.append(" → ").append(l);
+            sb.append(" → ").append(l.describe());
         }
         return sb.append(" → loss ").append(loss.name()).append(')').toString();
     }
@@ -356,7 +409,7 @@ public final class Sequential {
         /**
          * Sets the loss op, taking (prediction, labels).
          *
-         * @param lossOp for example {@link BinaryCrossEntropy}
+         * @param lossOp for example {@link org.autodifflite.layers.ops.BinaryCrossEntropy}
          * @return this builder
          */
         public Builder loss(Op lossOp) {
@@ -380,7 +433,16 @@ public final class Sequential {
             return new Sequential(inputWidth, layers, loss);
         }
 
-        private Builder activation(String kind, Op op) {
+        /**
+         * Adds an activation layer applying any element-wise op, named {@code <kind>1},
+         * {@code <kind>2}, … — the way {@link #relu()} and friends are made, for an activation of
+         * your own (for example {@code activation("swish", new Swish())}).
+         *
+         * @param kind the name stem, such as {@code swish}
+         * @param op an op of one input whose output is shaped like its input
+         * @return this builder
+         */
+        public Builder activation(String kind, Op op) {
             return add(new Activation(nextName(kind), op));
         }
 
@@ -389,7 +451,14 @@ public final class Sequential {
             return kind + n;
         }
 
-        private RandomGenerator rng() {
+        /**
+         * The builder's seeded generator, from which every initial weight and dropout generator
+         * is drawn in declaration order: a custom layer that draws its own initial values from it
+         * shares the model's seed (same seed, same model).
+         *
+         * @return the generator, created from the seed on first use
+         */
+        public RandomGenerator rng() {
             if (rng == null) {
                 rng = new Well19937c(seed);
             }

@@ -9,7 +9,7 @@ import org.autodifflite.core.Tensor;
  * {@code L = −(1/m) Σ [y·log a + (1−y)·log(1−a)]}, summed over every entry and divided by the
  * number of samples {@code m} (columns).
  *
- * <p>Inputs: {@code A} (predicted probabilities, k × m, usually the output of a {@link Sigmoid})
+ * <p>Inputs: {@code A} (predicted probabilities, k × m, usually the output of a {@link org.autodifflite.core.ops.Sigmoid})
  * and {@code Y} (labels in [0, 1], same shape). Output: a 1×1 cost.
  *
  * <p><b>Clamping.</b> So that the cost stays finite at {@code A ∈ {0, 1}}, each logarithm's
