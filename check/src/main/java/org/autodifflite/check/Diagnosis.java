@@ -15,15 +15,26 @@ final class Diagnosis {
     /** How many of the worst entries a report lists. */
     static final int WORST = 3;
 
+    /** The names of the two sides compared. */
+    record Words(String a, String n) {
+    }
+
+    /** A gradient check: the op's backward against central differences. */
+    static final Words NUMERIC = new Words("analytic", "numeric");
+    /** A reference check: a fused op's backward against its composition's. */
+    static final Words REFERENCE = new Words("fused", "reference");
+
     private Diagnosis() {
     }
 
     /** The checked entries of one input, as gathered by {@link InputChecker}. */
     static final class Entries {
-        int rows;
-        int cols;
+        /** the input's dims */
+        int[] dims = {0, 0};
         int[] index;
         double[] analytic;
+        /** the whole analytic gradient of the input (every entry, checked or not), or null */
+        double[] fullAnalytic;
         double[] numeric;
         double[] numericOnes;
         /** the numeric error estimates, from the probes */
@@ -38,14 +49,28 @@ final class Diagnosis {
         int size() {
             return index == null ? 0 : index.length;
         }
+
+        String position(int k) {
+            return Shapes.index(index[k], dims);
+        }
     }
 
     /**
      * @param where the place to fix, e.g. {@code "W in Linear's backward"}
      * @param endToEnd whether the entries are of a whole graph's parameter
-     * @return the diagnosis of a failed input
+     * @return the diagnosis of a failed input, without the worst entries (see {@link #worst})
      */
     static String failure(Entries e, String where, boolean endToEnd) {
+        return failure(e, where, endToEnd, NUMERIC);
+    }
+
+    /**
+     * @param where the place to fix, e.g. {@code "W in Linear's backward"}
+     * @param endToEnd whether the entries are of a whole graph's parameter
+     * @param w the names of the two sides
+     * @return the diagnosis of a failed input, without the worst entries (see {@link #worst})
+     */
+    static String failure(Entries e, String where, boolean endToEnd, Words w) {
         int n = e.size();
         if (n == 0) {
             return "the random-direction check failed for " + where;
@@ -67,24 +92,31 @@ final class Diagnosis {
         }
         String fix;
         if (used > 0 && maxA == 0 && maxN > 0) {
-            fix = "the analytic gradient is all zero but the numeric one is not: the gradient for "
+            fix = "the " + w.a() + " gradient is all zero but the " + w.n() + " one is not: the gradient for "
                     + where + " is missing (compute it and add it, do not leave it at zero)";
         } else if (used > 0 && ignoresUpstream(e) && !endToEnd) {
-            fix = "backward ignores the upstream gradient: the analytic gradient equals the numeric one"
-                    + " computed with an upstream gradient of ones; multiply by gradOutput for " + where;
+            fix = "backward ignores the upstream gradient: the " + w.a() + " gradient equals the " + w.n()
+                    + " one computed with an upstream gradient of ones; multiply by gradOutput for " + where;
         } else if (used > 0 && sumNN > 0 && constantRatio(e, sumAN / sumNN, maxA)) {
             double r = sumAN / sumNN;
             if (Math.abs(r + 1) < 1e-3) {
-                fix = "sign flip: analytic = −1.00 × numeric on " + entries(used)
+                fix = "sign flip: " + w.a() + " = −1.00 × " + w.n() + " on " + entries(used)
                         + "; check the sign of the gradient for " + where;
             } else {
-                fix = "analytic = " + Scientific.fixed(r, 2) + " × numeric on " + entries(used)
+                fix = w.a() + " = " + Scientific.fixed(r, 2) + " × " + w.n() + " on " + entries(used)
                         + "; check the scale of the gradient for " + where + " (a factor such as 1/m, 2 or a "
                         + "repeated term)";
             }
-        } else if (e.complete && e.rows == e.cols && e.rows > 1 && transposed(e)) {
-            fix = "transposed: analytic ≈ numericᵀ; check the order of the matmul operands and the"
-                    + " transposes in the gradient for " + where;
+        } else if (transposed(e)) {
+            int r = e.dims.length;
+            boolean square = e.dims[r - 1] == e.dims[r - 2];
+            int[] t = e.dims.clone();
+            t[r - 1] = e.dims[r - 2];
+            t[r - 2] = e.dims[r - 1];
+            fix = "transposed: " + w.a() + " ≈ " + w.n() + "ᵀ"
+                    + (square ? "" : " read in the shape " + Shapes.shape(e.dims) + " (the gradient was computed"
+                            + " as its transpose, " + Shapes.shape(t) + ", and reshaped)")
+                    + "; check the order of the matmul operands and the transposes in the gradient for " + where;
         } else {
             int failed = 0;
             for (Verdict v : e.verdicts) {
@@ -99,7 +131,7 @@ final class Diagnosis {
             fix += "; the per-node checks (checkGraph) show whether one node's backward is wrong, or"
                     + " the way gradients are summed where a value is used more than once";
         }
-        return fix + worstText(e);
+        return fix;
     }
 
     private static String entries(int n) {
@@ -108,12 +140,23 @@ final class Diagnosis {
 
     /** The text for non-finite values. */
     static String nonFinite(Entries e, String where) {
+        return nonFinite(e, where, NUMERIC);
+    }
+
+    /** The text for non-finite values, with the names of the two sides. */
+    static String nonFinite(Entries e, String where, Words w) {
         for (int k = 0; k < e.size(); k++) {
             if (e.verdicts[k] == Verdict.NON_FINITE) {
-                String at = " at (" + e.index[k] / e.cols + ", " + e.index[k] % e.cols + ") for " + where;
+                String at = " at " + e.position(k) + " for " + where;
                 if (!Double.isFinite(e.analytic[k])) {
-                    return "the analytic gradient is not finite (analytic " + e.analytic[k] + ", numeric "
-                            + e.numeric[k] + ")" + at + "; look for log(0), division by zero or overflow";
+                    return "the " + w.a() + " gradient is not finite (" + w.a() + " " + e.analytic[k] + ", "
+                            + w.n() + " " + e.numeric[k] + ")" + at + "; look for log(0), division by zero or"
+                            + " overflow";
+                }
+                if (w == REFERENCE) {
+                    return "the reference gradient is not finite (fused " + e.analytic[k] + ", reference "
+                            + e.numeric[k] + ")" + at + "; the composition overflows or divides by zero where"
+                            + " the fused op does not: compare them at a point where both are finite";
                 }
                 return "the numeric gradient is not finite (analytic " + e.analytic[k] + ", numeric "
                         + e.numeric[k] + ")" + at + ": the forward output is NaN or infinite within a"
@@ -131,8 +174,7 @@ final class Diagnosis {
         for (int k = 0; k < e.size(); k++) {
             if (e.verdicts[k] == Verdict.SKIPPED) {
                 if (count < WORST) {
-                    sb.append(count == 0 ? "" : ", ").append('(').append(e.index[k] / e.cols).append(", ")
-                            .append(e.index[k] % e.cols).append(')');
+                    sb.append(count == 0 ? "" : ", ").append(e.position(k));
                 }
                 count++;
             }
@@ -156,7 +198,7 @@ final class Diagnosis {
         List<EntryResult> out = new ArrayList<>();
         for (int q = 0; q < Math.min(WORST, bad.size()); q++) {
             int k = bad.get(q);
-            out.add(new EntryResult(e.index[k] / e.cols, e.index[k] % e.cols, e.analytic[k], e.numeric[k],
+            out.add(new EntryResult(Shapes.indexList(e.index[k], e.dims), e.analytic[k], e.numeric[k],
                     e.allowed[k], e.verdicts[k]));
         }
         return out;
@@ -170,14 +212,14 @@ final class Diagnosis {
         return Double.isNaN(e.allowed[k]) ? d : d - e.allowed[k];
     }
 
-    private static String worstText(Entries e) {
-        List<EntryResult> w = worst(e);
-        if (w.isEmpty()) {
+    /** @return {@code "; worst: (0, 2): analytic …, numeric …; …"}, or empty */
+    static String worstText(List<EntryResult> worst, Words w) {
+        if (worst.isEmpty()) {
             return "";
         }
         StringBuilder sb = new StringBuilder("; worst: ");
-        for (int q = 0; q < w.size(); q++) {
-            sb.append(q == 0 ? "" : "; ").append(w.get(q));
+        for (int q = 0; q < worst.size(); q++) {
+            sb.append(q == 0 ? "" : "; ").append(worst.get(q).text(w.a(), w.n()));
         }
         return sb.toString();
     }
@@ -223,30 +265,48 @@ final class Diagnosis {
         return differs;
     }
 
-    private static boolean transposed(Entries e) {
-        int r = e.rows;
-        double[] a = new double[r * r];
-        double[] n = new double[r * r];
-        double[] allow = new double[r * r];
+    /**
+     * Whether the analytic gradient is the numeric one transposed over the last two axes, its
+     * row-major data then read in the input's shape: for a square matrix the plain transpose; for
+     * an r × c matrix, the c × r transpose reshaped to r × c (a gradient computed transposed and
+     * reshaped to fit). Every checked entry must agree, compared with the entry of the whole
+     * analytic gradient where the hypothesis puts it, so a sample of entries is enough.
+     */
+    static boolean transposed(Entries e) {
+        int rank = e.dims.length;
+        if (rank < 2 || e.fullAnalytic == null) {
+            return false;
+        }
+        int r = e.dims[rank - 2];
+        int c = e.dims[rank - 1];
+        if (r < 2 || c < 2) {
+            return false; // a vector read back in its own shape is itself
+        }
+        double scale = 0;
+        for (double v : e.fullAnalytic) {
+            if (Double.isFinite(v)) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+        }
+        int moved = 0;
         for (int k = 0; k < e.size(); k++) {
             if (!usable(e, k)) {
                 return false;
             }
-            a[e.index[k]] = e.analytic[k];
-            n[e.index[k]] = e.numeric[k];
-            allow[e.index[k]] = slack(e, k);
-        }
-        double scale = 0;
-        for (double v : a) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        for (int i = 0; i < r; i++) {
-            for (int j = 0; j < r; j++) {
-                if (Math.abs(a[i * r + j] - n[j * r + i]) > 1e-4 * scale + allow[j * r + i] + allow[i * r + j]) {
-                    return false;
-                }
+            int m = e.index[k];
+            int block = m / (r * c);
+            int within = m % (r * c);
+            int j = within / c; // numeric entry (j, i) of the r × c input
+            int i = within % c;
+            int at = block * r * c + i * r + j; // where the transposed-and-reshaped gradient puts it
+            double a = e.fullAnalytic[at];
+            if (Math.abs(a - e.numeric[k]) > 1e-4 * scale + 2 * slack(e, k)) {
+                return false;
+            }
+            if (at != m) {
+                moved++;
             }
         }
-        return true;
+        return moved >= 2;
     }
 }

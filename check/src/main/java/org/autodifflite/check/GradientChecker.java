@@ -203,10 +203,32 @@ public final class GradientChecker {
                 Settings.Coverage.SUBSET, settings.directions(), maxEntriesPerInput);
     }
 
+    /**
+     * Makes a weak check fail: each input (and each parameter end to end) must have verified at
+     * least this share of the entries it checked; entries skipped at kinks are not verified. A
+     * ReLU network checked end to end on a large batch meets many kinks (each parameter moves every
+     * sample's ReLU inputs), and a pass that rests on a fraction of the entries is then a failure
+     * whose message says which input verified how much. Entries that subset or fast mode do not
+     * visit are not counted against it: those are chosen, and the report states them.
+     *
+     * @param share the least verified share, in [0, 1]; 0 (the default) for none
+     * @return a new checker
+     * @throws IllegalArgumentException if the share is not within [0, 1]
+     */
+    public GradientChecker minimumCoverage(double share) {
+        if (!(share >= 0 && share <= 1)) {
+            throw new IllegalArgumentException("minimumCoverage: the share of checked entries that must be"
+                    + " verified must be within [0, 1] (0.9 for 90 %), got " + share);
+        }
+        return new GradientChecker(new Settings(settings.seedMode(), settings.step(), settings.tolerance(),
+                settings.seed(), settings.threads(), settings.coverage(), settings.directions(),
+                settings.maxEntries(), share));
+    }
+
     private GradientChecker with(boolean seedMode, double step, double tolerance, long seed, int threads,
             Settings.Coverage coverage, int directions, int maxEntries) {
         return new GradientChecker(new Settings(seedMode, step, tolerance, seed, threads, coverage, directions,
-                maxEntries));
+                maxEntries, settings.minimumCoverage()));
     }
 
     /**
@@ -229,8 +251,44 @@ public final class GradientChecker {
         try (Parallel parallel = new Parallel(settings.threads())) {
             long seed = InputChecker.mix(settings.seed(), 0, 0);
             Subject s = new OpSubject(op.name(), op, inputs, seed);
-            return log(new CheckReport(settings, new InputChecker(s, settings, parallel, seed).run(), false));
+            return log(new CheckReport(settings, new InputChecker(s, settings, parallel, seed).run(),
+                    CheckReport.Kind.OP, ReferenceCheck.opNodes(op, inputs, s.output)));
         }
+    }
+
+    /**
+     * Checks a fused op against the composition of other ops it stands for, at one point and with
+     * no step: the forward values, then the backward for a seeded random upstream gradient
+     * {@code u} (the same for both) — the fused op's {@code backward(x, y, u)} against the
+     * gradients the engine derives for the reference built on a private graph. Entries are
+     * compared within a floating-point bound, {@code |f − r| ≤ 64·√m·ε·(|f| + |r| + s)} with
+     * {@code s} the largest entry of that tensor on the reference side and {@code m} the number of
+     * terms an entry sums (the output's size for a gradient), so a difference of 1e-6 relative in
+     * one entry fails. A forward that differs is its own verdict
+     * ({@link Verdict#FORWARD_DIFFERS}); a wrong gradient gets the same diagnoses as
+     * {@link #checkOp} (ratio, sign flip, all zero, transposed, ignores the upstream gradient, the
+     * worst entries), worded "fused" against "reference". Only the seed of this checker matters.
+     *
+     * <pre>{@code
+     * CheckReport r = GradientChecker.defaults().checkAgainst(new Linear(),
+     *         (g, in) -> g.apply(add, g.apply(matmul, in[1], in[0]), in[2]), x, w, b);
+     * }</pre>
+     *
+     * @param fused the op with a hand-written backward
+     * @param reference builds the same function from other ops on the graph it is given
+     * @param inputs the point; never modified (the reference gets copies)
+     * @return the report: the forward, then one result per differentiable input
+     * @throws IllegalArgumentException if an argument is null, the number of inputs is not the
+     *     op's arity, or the reference returns a node of another graph
+     */
+    public CheckReport checkAgainst(Op fused, Composition reference, Tensor... inputs) {
+        Objects.requireNonNull(fused, "fused op");
+        Objects.requireNonNull(reference, "reference");
+        if (inputs == null) {
+            throw new IllegalArgumentException("checkAgainst " + fused.name() + ": inputs are null");
+        }
+        Op.requireInputs(fused, inputs);
+        return log(ReferenceCheck.run(settings, fused, reference, inputs));
     }
 
     /**
@@ -239,13 +297,14 @@ public final class GradientChecker {
      *
      * @param graph the graph, its values current (call {@link Graph#recompute()} after changing
      *     parameters)
-     * @param loss a 1×1 node of the graph
+     * @param loss a node of the graph holding one value
      * @return the report: each node's inputs, then each parameter and variable end to end
-     * @throws IllegalArgumentException if the loss is not 1×1 or not of this graph
+     * @throws IllegalArgumentException if the loss holds more than one value or is not of this graph
      */
     public CheckReport checkGraph(Graph graph, Node loss) {
         Objects.requireNonNull(graph, "graph");
         Objects.requireNonNull(loss, "loss");
+        GraphSubject.requireLoss("checkGraph", graph, loss);
         List<InputResult> results = new ArrayList<>();
         try (Parallel parallel = new Parallel(settings.threads())) {
             for (Node n : graph.nodes()) {
@@ -253,12 +312,38 @@ public final class GradientChecker {
                     continue;
                 }
                 long seed = InputChecker.mix(settings.seed(), n.index(), 0);
-                Subject s = new OpSubject(n.label(), n.op(), Graph.inputValues(n), seed);
+                List<Node> ins = n.inputs();
+                String[] sources = new String[ins.size()];
+                String[] params = new String[ins.size()];
+                for (int i = 0; i < sources.length; i++) {
+                    sources[i] = ins.get(i).label();
+                    params[i] = ins.get(i).parameter() != null ? ins.get(i).parameter().name() : null;
+                }
+                Subject s = new OpSubject(n.label(), n.op(), Graph.inputValues(n), seed, sources, params);
                 results.addAll(new InputChecker(s, settings, parallel, seed).run());
             }
-            results.addAll(endToEnd(graph, loss, null, parallel));
+            results.addAll(endToEnd("checkGraph", graph, loss, null, parallel));
         }
-        return log(new CheckReport(settings, results, true));
+        return log(new CheckReport(settings, results, CheckReport.Kind.GRAPH, nodes(graph, loss)));
+    }
+
+    /** The graph's nodes up to the loss, for drawing. */
+    private static List<ReportNode> nodes(Graph graph, Node loss) {
+        List<ReportNode> out = new ArrayList<>();
+        for (Node n : graph.nodes()) {
+            if (n.index() > loss.index()) {
+                break;
+            }
+            List<Integer> ins = new ArrayList<>();
+            for (Node in : n.inputs()) {
+                ins.add(in.index());
+            }
+            String kind = n.op() != null ? "op" : n.parameter() != null ? "parameter"
+                    : n.kind() == Node.Kind.CONSTANT ? "constant" : "input";
+            out.add(new ReportNode(n.index(), n.label(), kind, n.op() == null ? null : n.op().name(),
+                    n.value().shape(), ins, n.parameter() == null ? null : n.parameter().name()));
+        }
+        return out;
     }
 
     /**
@@ -267,9 +352,9 @@ public final class GradientChecker {
      * {@link Graph#backward(Node)} (parameter gradients are restored afterwards).
      *
      * @param graph the graph, its values current
-     * @param loss a 1×1 node of the graph
+     * @param loss a node of the graph holding one value
      * @return the report, one result per parameter, and {@link CheckReport#endToEndDifference()}
-     * @throws IllegalArgumentException if the loss is not 1×1 or not of this graph
+     * @throws IllegalArgumentException if the loss holds more than one value or is not of this graph
      */
     public CheckReport checkEndToEnd(Graph graph, Node loss) {
         return checkEndToEnd(graph, loss, null);
@@ -280,24 +365,26 @@ public final class GradientChecker {
      * backpropagation, as in the notebook), keyed by parameter name.
      *
      * @param graph the graph, its values current
-     * @param loss a 1×1 node of the graph
+     * @param loss a node of the graph holding one value
      * @param analytic the analytic gradient of the loss for each parameter of the graph, by
      *     name; or null to use {@link Graph#backward(Node)}
      * @return the report, one result per parameter
-     * @throws IllegalArgumentException if the loss is not 1×1, a parameter has no gradient in
+     * @throws IllegalArgumentException if the loss holds more than one value, a parameter has no gradient in
      *     the map, or a gradient's shape differs from its parameter's
      */
     public CheckReport checkEndToEnd(Graph graph, Node loss, Map<String, Tensor> analytic) {
         Objects.requireNonNull(graph, "graph");
         Objects.requireNonNull(loss, "loss");
         try (Parallel parallel = new Parallel(settings.threads())) {
-            return log(new CheckReport(settings, endToEnd(graph, loss, analytic, parallel), true));
+            return log(new CheckReport(settings, endToEnd("checkEndToEnd", graph, loss, analytic, parallel),
+                    CheckReport.Kind.END_TO_END, nodes(graph, loss)));
         }
     }
 
-    private List<InputResult> endToEnd(Graph graph, Node loss, Map<String, Tensor> analytic, Parallel parallel) {
+    private List<InputResult> endToEnd(String caller, Graph graph, Node loss, Map<String, Tensor> analytic,
+            Parallel parallel) {
         long seed = InputChecker.mix(settings.seed(), -1, 0);
-        GraphSubject s = new GraphSubject(graph, loss, analytic);
+        GraphSubject s = new GraphSubject(caller, graph, loss, analytic);
         return new InputChecker(s, settings, parallel, seed).run();
     }
 

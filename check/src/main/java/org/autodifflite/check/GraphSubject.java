@@ -43,15 +43,17 @@ final class GraphSubject extends Subject {
      *     from {@link Graph#gradients(Node, java.util.Collection)} (which changes nothing)
      */
     GraphSubject(Graph graph, Node loss, Map<String, Tensor> analyticByName) {
+        this("checkEndToEnd", graph, loss, analyticByName);
+    }
+
+    /**
+     * @param caller the public method called, for messages ({@code checkGraph}, {@code checkEndToEnd})
+     * @param analyticByName the analytic gradient of each parameter by name, or null to take it
+     *     from {@link Graph#gradients(Node, java.util.Collection)} (which changes nothing)
+     */
+    GraphSubject(String caller, Graph graph, Node loss, Map<String, Tensor> analyticByName) {
         super("graph", "end-to-end", parameterValues(graph), true);
-        if (loss.graph() != graph) {
-            throw new IllegalArgumentException("checkEndToEnd: the loss node '" + loss.label()
-                    + "' is of another graph");
-        }
-        if (!loss.value().isScalar()) {
-            throw new IllegalArgumentException("checkEndToEnd: the loss node '" + loss.label() + "' is "
-                    + loss.value().shape() + "; end to end needs a 1×1 scalar loss (reduce it, e.g. a mean)");
-        }
+        requireLoss(caller, graph, loss);
         nodes = graph.nodes();
         lossIndex = loss.index();
         List<Node> params = leaves(graph);
@@ -86,7 +88,20 @@ final class GraphSubject extends Subject {
             downstream[i] = downstreamOf(i, paramNode[i]);
         }
         output = base[lossIndex];
-        requireCurrent(loss);
+        System.arraycopy(paramNames, 0, parameters, 0, p);
+        findNonFinite(i -> "parameter " + paramNames[i]);
+        boolean any = false;
+        for (String t : nonFinite) {
+            any |= t != null;
+        }
+        if (!any) {
+            String data = nonFiniteData(graph, loss);
+            if (data != null) {
+                Arrays.fill(nonFinite, "not checked: " + data + ", so the loss is not finite; the checker needs"
+                        + " finite inputs: fix the data");
+            }
+        }
+        requireCurrent(caller, loss);
         u = new double[] {1.0};
         analytic = analyticByName == null ? fromGradients(graph, loss, params) : given(params, analyticByName);
     }
@@ -212,7 +227,7 @@ final class GraphSubject extends Subject {
      * Replays the graph once from its leaves: the cached values must be what the ops give now,
      * or every numeric derivative would be measured from a stale point.
      */
-    private void requireCurrent(Node loss) {
+    private void requireCurrent(String caller, Node loss) {
         Tensor[] vals = base.clone();
         for (int k = 0; k <= lossIndex; k++) {
             Node n = nodes.get(k);
@@ -234,7 +249,7 @@ final class GraphSubject extends Subject {
             }
         }
         if (!vals[lossIndex].equals(output)) {
-            throw new IllegalArgumentException("checkEndToEnd: the graph's values are stale: the loss node '"
+            throw new IllegalArgumentException(caller + ": the graph's values are stale: the loss node '"
                     + loss.label() + "' holds " + output.item() + " but replaying the graph gives "
                     + vals[lossIndex].item() + "; call graph.recompute() after changing parameters or inputs"
                     + " (or an op's forward is not deterministic)");
@@ -250,6 +265,46 @@ final class GraphSubject extends Subject {
             }
         }
         return out;
+    }
+
+    /**
+     * Throws unless the loss is a node of the graph holding one value.
+     *
+     * @param caller the public method called, named in the message
+     */
+    static void requireLoss(String caller, Graph graph, Node loss) {
+        if (loss.graph() != graph) {
+            throw new IllegalArgumentException(caller + ": the loss node '" + loss.label()
+                    + "' is of another graph");
+        }
+        if (!loss.value().isScalar()) {
+            throw new IllegalArgumentException(caller + ": the loss node '" + loss.label() + "' is "
+                    + loss.value().shape() + "; the end-to-end check needs a scalar loss, one value (reduce it,"
+                    + " e.g. a mean)");
+        }
+    }
+
+    /** @return the first data leaf the loss depends on that holds NaN or infinity, in words; or null */
+    private static String nonFiniteData(Graph graph, Node loss) {
+        List<Node> all = graph.nodes();
+        boolean[] reaches = new boolean[all.size()];
+        reaches[loss.index()] = true;
+        for (int k = loss.index(); k >= 0; k--) {
+            if (reaches[k]) {
+                for (Node in : all.get(k).inputs()) {
+                    reaches[in.index()] = true;
+                }
+            }
+        }
+        for (Node n : all) {
+            if (reaches[n.index()] && n.op() == null && n.parameter() == null) {
+                String text = nonFiniteText(n.value(), "the graph's input '" + n.label() + "'");
+                if (text != null) {
+                    return text;
+                }
+            }
+        }
+        return null;
     }
 
     private static Tensor[] parameterValues(Graph graph) {

@@ -30,9 +30,28 @@ final class OpSubject extends Subject {
      * @param seed the seed of the upstream gradient
      */
     OpSubject(String label, Op op, Tensor[] inputs, long seed) {
+        this(label, op, inputs, seed, null, null);
+    }
+
+    /**
+     * @param label the node's label for reports
+     * @param op the op
+     * @param inputs the input values; never modified (the checker works on copies)
+     * @param seed the seed of the upstream gradient
+     * @param sources per input, the label of the graph node it comes from, or null (an op alone)
+     * @param parameters per input, the name of the parameter it is, or null
+     */
+    OpSubject(String label, Op op, Tensor[] inputs, long seed, String[] sources, String[] parameters) {
         super(label, op.name(), inputs, false);
         this.op = op;
         this.fast = op instanceof FastForward ? (FastForward) op : null;
+        if (parameters != null) {
+            System.arraycopy(parameters, 0, this.parameters, 0, parameters.length);
+        }
+        String where = label.equals(op.name()) ? op.name() : "node '" + label + "' (" + op.name() + ")";
+        findNonFinite(i -> op.inputName(i) + " of " + where
+                + (sources == null || sources[i] == null ? "" : parameters != null && parameters[i] != null
+                        ? " (parameter " + parameters[i] + ")" : " (the value of node '" + sources[i] + "')"));
         prepare(seed);
     }
 
@@ -131,8 +150,8 @@ final class OpSubject extends Subject {
                         + " outputs; an op must keep no state (pass random masks in as inputs)");
             }
         }
-        u = upstream(output.dims(), seed);
-        Tensor uTensor = Tensor.wrap(output.dims(), u.clone());
+        Tensor uTensor = Shapes.randnLike(output, seed);
+        u = uTensor.data().clone();
         Tensor outputCopy = output.copy();
         analytic = op.backward(work, output, uTensor);
         if (!shapesOk(analytic)) {
@@ -177,7 +196,9 @@ final class OpSubject extends Subject {
             if (grads[i] == null || !grads[i].sameShape(values[i])) {
                 breach(i, "backward returned a " + (grads[i] == null ? "null" : grads[i].shape())
                         + " gradient for " + op.inputName(i) + " of shape " + values[i].shape()
-                        + "; each gradient must be shaped like its input");
+                        + "; each gradient must be shaped like its input"
+                        + (grads[i] == null ? "" : Shapes.gradientShapeHint(Shapes.dims(grads[i]),
+                                Shapes.dims(values[i]), Shapes.dims(output), op.inputName(i))));
                 ok = false;
             }
         }
@@ -223,11 +244,11 @@ final class OpSubject extends Subject {
     }
 
     /**
-     * A seeded upstream gradient: standard normal entries, so never all ones, and a backward
-     * that ignores it disagrees with the numeric side.
+     * A seeded upstream gradient shaped like the output: standard normal entries, so never all
+     * ones, and a backward that ignores it disagrees with the numeric side.
      */
-    static double[] upstream(int[] dims, long seed) {
-        return Tensor.randn(dims, seed).data();
+    static double[] upstream(Tensor output, long seed) {
+        return Shapes.randnLike(output, seed).data();
     }
 
     static Tensor[] copies(Tensor[] values) {

@@ -89,6 +89,15 @@ final class Probe {
      * Estimates the derivative along the entry {@code j} of input {@code i}.
      */
     void entry(int i, int j) {
+        entry(i, j, 1);
+    }
+
+    /**
+     * Estimates the derivative along the entry {@code j} of input {@code i} with the default step
+     * multiplied by {@code scale} (a power of two), to tell a wrong gradient, which stays wrong at
+     * any step, from kinks crossed by the step, whose effect vanishes as it shrinks.
+     */
+    void entry(int i, int j, double scale) {
         double[] d = ev.input(i).data();
         double x0 = d[j];
         if (settings.seedMode()) {
@@ -107,7 +116,7 @@ final class Probe {
             return;
         }
         boolean fixed = !Double.isNaN(settings.step());
-        double h = fixed ? settings.step() : defaultStep(x0, relativeStep);
+        double h = fixed ? settings.step() : defaultStep(x0, relativeStep) * scale;
         for (int attempt = 0; ; attempt++) {
             double h2 = h / 2;
             // The steps actually taken: (x0 + h) − x0 is exact, so x0 + p1 is the perturbed value.
@@ -281,11 +290,11 @@ final class Probe {
         // An output that did not change at all may still depend on the entry, below its own
         // resolution (tanh saturated at 1): one ulp of the largest term bounds what is invisible.
         double roundoff = (4 * EPS * magnitude + EPS * largestTerm + reprNoise) / (w2 / 2);
-        error = truncation + roundoff;
         // One-sided gaps per unit step: s/(w/2) ≈ (w/2)·f'' for smooth f, so gap2 ≈ (w2/w1)·gap1.
         double g1 = s1 / (w1 / 2);
         double g2 = s2 / (w2 / 2);
         double jump = Math.abs(g2 - (w2 / w1) * g1);
+        error = truncation + roundoff;
         double noise = SAFETY * 8 * EPS * magnitude / (w2 / 2);
         double gate = Math.max(noise, Math.max(0.25 * Math.max(Math.abs(g1), Math.abs(g2)),
                 settings.tolerance() * Math.abs(numeric)));

@@ -14,9 +14,11 @@ import java.util.Locale;
  * @param coverage which entries are checked
  * @param directions random directions per input in fast mode
  * @param maxEntries the most entries per input in subset mode
+ * @param minimumCoverage the least share of each input's checked entries that must be verified
+ *     (not skipped at a kink), or 0 for none
  */
 record Settings(boolean seedMode, double step, double tolerance, long seed, int threads,
-        Coverage coverage, int directions, int maxEntries) {
+        Coverage coverage, int directions, int maxEntries, double minimumCoverage) {
 
     /** The notebook's step and threshold. */
     static final double SEED_EPSILON = 1e-7;
@@ -36,7 +38,7 @@ record Settings(boolean seedMode, double step, double tolerance, long seed, int 
 
     static Settings defaults() {
         return new Settings(false, Double.NaN, DEFAULT_TOLERANCE, 42L,
-                Math.max(1, Runtime.getRuntime().availableProcessors()), Coverage.EXHAUSTIVE, 2, 0);
+                Math.max(1, Runtime.getRuntime().availableProcessors()), Coverage.EXHAUSTIVE, 2, 0, 0);
     }
 
     /** @return the step actually used in seed mode */

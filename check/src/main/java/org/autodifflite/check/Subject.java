@@ -45,6 +45,15 @@ abstract class Subject {
     Tensor[] analytic;
     /** Per input, a contract breach in words, or null. */
     String[] contract;
+    /**
+     * Per input, why it is {@link Verdict#NON_FINITE} before any difference is taken (it, or a
+     * non-differentiable input beside it, holds NaN or infinity), or null.
+     */
+    String[] nonFinite;
+    /** Per input, why it is not checked at all (another input holds NaN or infinity), or null. */
+    String[] blocked;
+    /** Per input, the name of the parameter it is, or null. */
+    String[] parameters;
 
     Subject(String label, String opName, Tensor[] values, boolean endToEnd) {
         this.label = label;
@@ -52,6 +61,82 @@ abstract class Subject {
         this.values = values;
         this.endToEnd = endToEnd;
         this.contract = new String[values.length];
+        this.nonFinite = new String[values.length];
+        this.blocked = new String[values.length];
+        this.parameters = new String[values.length];
+    }
+
+    /**
+     * Names non-finite inputs before anything is compared: an input that holds NaN or infinity
+     * is {@link Verdict#NON_FINITE} with the entry named, and the other inputs are not checked
+     * (every output that input reaches is not finite, so their differences would be too). When
+     * only inputs that are not checked themselves (data, labels) hold them, every checked input
+     * is {@link Verdict#NON_FINITE}, naming that input.
+     *
+     * @param describe per input, the words that name it, for example
+     *     {@code "X of node 'fc1' (Linear)"}
+     */
+    void findNonFinite(java.util.function.IntFunction<String> describe) {
+        findNonFinite(values, this::differentiable, describe, nonFinite, blocked);
+    }
+
+    /**
+     * {@link #findNonFinite(java.util.function.IntFunction)} for any inputs.
+     *
+     * @param values the inputs
+     * @param differentiable which inputs are checked
+     * @param describe per input, the words that name it
+     * @param nonFinite filled with the texts of inputs that are {@link Verdict#NON_FINITE}
+     * @param blocked filled with the texts of inputs that are not checked
+     */
+    static void findNonFinite(Tensor[] values, java.util.function.IntPredicate differentiable,
+            java.util.function.IntFunction<String> describe, String[] nonFinite, String[] blocked) {
+        String first = null;
+        String data = null;
+        for (int i = 0; i < values.length; i++) {
+            String text = nonFiniteText(values[i], describe.apply(i));
+            if (text == null) {
+                continue;
+            }
+            if (differentiable.test(i)) {
+                nonFinite[i] = text + "; the checker needs finite inputs: fix the data, or whatever computed"
+                        + " this value";
+                first = first == null ? text : first;
+            } else if (data == null) {
+                data = text;
+            }
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!differentiable.test(i) || nonFinite[i] != null) {
+                continue;
+            }
+            if (first != null) {
+                blocked[i] = "not checked: " + first + ", so every output it reaches is not finite";
+            } else if (data != null) {
+                nonFinite[i] = "not checked: " + data + ", so the output is not finite; the checker needs"
+                        + " finite inputs: fix the data";
+            }
+        }
+    }
+
+    /** @return e.g. {@code "X of Linear holds NaN at (0, 1) (2 of 12 entries not finite)"}, or null */
+    static String nonFiniteText(Tensor t, String who) {
+        double[] d = t.data();
+        int first = -1;
+        int count = 0;
+        for (int k = 0; k < d.length; k++) {
+            if (!Double.isFinite(d[k])) {
+                count++;
+                if (first < 0) {
+                    first = k;
+                }
+            }
+        }
+        if (first < 0) {
+            return null;
+        }
+        return who + " holds " + d[first] + " at " + Shapes.index(first, Shapes.dims(t))
+                + (count > 1 ? " (" + count + " of " + d.length + " entries are NaN or infinite)" : "");
     }
 
     abstract String inputName(int i);

@@ -13,16 +13,26 @@ public enum Verdict {
     FAIL,
     /**
      * not decided: the function has a kink within the step (left and right one-sided differences
-     * disagree, such as a ReLU input at 0), so it is not differentiable there
+     * disagree, such as a ReLU input at 0), so it is not differentiable there; or the input was
+     * not checked at all because another input of the op holds NaN or infinity (which is then
+     * {@link #NON_FINITE})
      */
     SKIPPED,
-    /** NaN or an infinity on the analytic or the numeric side: never a pass */
+    /**
+     * NaN or an infinity: in an input (the entry is named), or on the analytic or the numeric
+     * side; never a pass
+     */
     NON_FINITE,
     /**
      * the op breaks its contract: backward not linear in the upstream gradient, forward not
      * deterministic, an input modified, or gradients of the wrong number or shape
      */
-    CONTRACT;
+    CONTRACT,
+    /**
+     * in a reference check ({@link GradientChecker#checkAgainst}), the fused op's forward differs
+     * from its reference composition's: they do not compute the same function
+     */
+    FORWARD_DIFFERS;
 
     /** @return whether this verdict lets a check pass ({@link #PASS} or {@link #SKIPPED}) */
     public boolean isPassing() {

@@ -139,7 +139,7 @@ class CoverageAndReportTest {
         }
         Map<String, Object> w = (Map<String, Object>) ((List<Object>) ((Map<String, Object>) results.get(5))
                 .get("worst")).get(0);
-        assertThat(w.keySet()).containsExactly("row", "col", "analytic", "numeric", "allowed", "verdict");
+        assertThat(w.keySet()).containsExactly("index", "row", "col", "analytic", "numeric", "allowed", "verdict");
         // non-finite numbers become strings, and the document still parses
         CheckReport nan = GradientChecker.defaults().checkOp(TestOps.elementwise("Log", Math::log, t -> 1 / t),
                 Tensor.row(-1.0));
@@ -154,12 +154,13 @@ class CoverageAndReportTest {
         CheckReport r = GradientChecker.defaults().checkGraph(net.graph, net.loss);
         String text = r.render();
         assertThat(text).startsWith("gradient check FAILED: 4 failing of 19 checked")
-                .contains("mode default · coverage exhaustive (every entry) · step")
+                .contains("settings: mode default · coverage exhaustive (every entry) · tolerance 1.00e-06")
+                .contains("step: h≈∛ε")
                 .contains("seed 42")
                 .contains("end to end (all parameters, graph replayed): difference 2.85e-01");
-        List<String> lines = text.lines().filter(l -> l.startsWith("layer")).toList();
+        List<String> lines = text.lines().filter(l -> l.startsWith("layer") && !l.contains(": ")).toList(); // table rows
         int col = lines.get(0).indexOf("Linear");
         assertThat(lines).allSatisfy(l -> assertThat(l.indexOf("Linear")).isEqualTo(col));
-        assertThat(r.summary()).contains("layer1.b FAIL").contains("layer2.W FAIL").doesNotContain("\n");
+        assertThat(r.summary()).contains("layer1.b (= b1) FAIL").contains("layer2.W (= W2) FAIL").doesNotContain("\n");
     }
 }

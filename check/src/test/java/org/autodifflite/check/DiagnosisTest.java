@@ -80,7 +80,7 @@ class DiagnosisTest {
     /** The seeded upstream gradient the checker used at (r, c) for a one-input op on x. */
     private static double uAt(Tensor x, int r, int c) {
         long seed = InputChecker.mix(42, 0, 0);
-        return OpSubject.upstream(x.dims(), seed)[r * x.cols() + c];
+        return OpSubject.upstream(x, seed)[r * x.cols() + c];
     }
 
     @Test

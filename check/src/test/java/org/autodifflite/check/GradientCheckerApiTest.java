@@ -52,7 +52,7 @@ class GradientCheckerApiTest {
         assertThatThrownBy(() -> GradientAssertions.assertGradientsCorrect(GradientChecker.defaults(),
                 buggy.graph, buggy.loss))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("layer1.b FAIL, layer2.W FAIL")
+                .hasMessageContaining("layer1.b (= b1) FAIL, layer2.W (= W2) FAIL")
                 .hasMessageContaining("analytic = 4.00 × numeric");
     }
 

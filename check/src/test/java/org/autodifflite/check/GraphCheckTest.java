@@ -168,7 +168,8 @@ class GraphCheckTest {
         Node w = g.parameter(new Parameter("w", Tensor.randn(2, 2, 1)));
         Node notScalar = g.apply("sin", TestOps.SIN, w);
         assertThatThrownBy(() -> CHECKER.checkEndToEnd(g, notScalar))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2×2").hasMessageContaining("1×1 scalar loss");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2×2").hasMessageContaining("needs a scalar loss")
+                .hasMessageStartingWith("checkEndToEnd: ");
         Node loss = g.apply("sum", TestOps.SUM, notScalar);
         assertThatThrownBy(() -> CHECKER.checkEndToEnd(g, loss, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no analytic gradient for parameter 'w'");

@@ -59,6 +59,11 @@ final class CheckCommand implements Callable<Integer> {
             defaultValue = "1")
     long seed;
 
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Also write the report as one self-contained HTML page: the graph coloured by verdict,"
+                    + " the table, heat maps of the error of each failing input.")
+    java.nio.file.Path html;
+
     @Option(names = "--threads", description = "Checker threads; 0 = the checker's default (default: ${DEFAULT-VALUE}).",
             defaultValue = "0")
     int threads;
@@ -111,9 +116,12 @@ final class CheckCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         CheckReport report = checker.checkGraph(mg.graph(), mg.loss());
         long nanos = System.nanoTime() - t0;
-        out.println(report.render());
-        out.println(report.summary());
+        out.print(report.render());
         out.printf(java.util.Locale.ROOT, "Checked in %.1f ms.%n", nanos / 1e6);
+        if (html != null) {
+            Report.writeHtml(report, html);
+            out.println("HTML report: " + html);
+        }
         return report.passed() ? 0 : 1;
     }
 

@@ -135,6 +135,20 @@ class CommandsTest {
     }
 
     @Test
+    void checkWritesAnHtmlReportPrintsTheSummaryOnceAndCallsANonSquareTransposeTransposed() throws IOException {
+        Path html = dir.resolve("r/report.html");
+        Run r = run("check", "--layers", "4,16,8,1", "--batch", "3", "--mode", "exhaustive", "--plant-bug",
+                "fc2.weight:transpose", "--html", html.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(1);
+        assertThat(r.out().split("gradient check FAILED", -1)).as(r.out()).hasSize(2);
+        assertThat(r.out()).contains("fc2.W (= fc2.weight) FAIL")
+                .contains("transposed: analytic ≈ numericᵀ read in the shape 8×16 (the gradient was computed as its")
+                .contains("HTML report: " + html);
+        assertThat(r.out().lines().filter(l -> !l.startsWith("Network: "))).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(120));
+        assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>").contains("\"label\":\"fc2\"");
+    }
+
+    @Test
     void checkRefusesABugInAParameterThatDoesNotExist() {
         Run r = run("check", "--layers", "6,5,3", "--plant-bug", "fc9.weight:scale");
         assertThat(r.code()).isEqualTo(2);

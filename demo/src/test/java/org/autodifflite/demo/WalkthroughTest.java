@@ -53,6 +53,12 @@ class WalkthroughTest {
                 "fc1.bias (input b of node fc1, op Linear [planted bug: b ×4]): analytic = 4.00 × numeric",
                 "fc2.weight (input W of node fc2, op Linear [planted bug: W ×2]): analytic = 2.00 × numeric");
         String culprits = run.out().substring(run.out().indexOf("The culprits"), run.out().indexOf("§3, fixed"));
+        // The report: one name per culprit, narrow rows, the worst entries below the table.
+        String report = run.out().substring(run.out().indexOf("gradient check FAILED"), run.out().indexOf("The culprits"));
+        assertThat(report).contains("(fc1.b (= fc1.bias) FAIL, fc2.W (= fc2.weight) FAIL,",
+                "entries 160 verified, 0 skipped at kinks, 0 not checked",
+                "fc2.W (= fc2.weight), op Linear [planted bug: W ×2]: FAIL");
+        assertThat(report.lines()).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(120));
         assertThat(culprits.lines().filter(l -> l.startsWith("  - "))).hasSize(2);
     }
 

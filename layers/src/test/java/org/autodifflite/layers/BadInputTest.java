@@ -289,10 +289,10 @@ class BadInputTest {
         // The checker.
         out.add(c("GradientChecker", "checkOp(Linear) with two inputs", x -> GradientChecker.defaults().checkOp(
                 new Linear(), Tensor.zeros(2, 2), Tensor.zeros(2, 2)), "Linear expects 3 inputs"));
-        out.add(c("GradientChecker", "a loss node that is 1×5, not 1×1", x -> {
+        out.add(c("GradientChecker", "checkGraph with a loss node that is 1×5, not one value", x -> {
             ModelGraph mg = x.model.graph(data(3, 5, 1), labels(5), true);
             GradientChecker.defaults().checkGraph(mg.graph(), mg.output());
-        }, "1×5", "1×1"));
+        }, "checkGraph:", "1×5", "scalar loss"));
         out.add(c("GradientChecker", "step 0", x -> GradientChecker.defaults().withStep(0), "withStep", "0.0"));
         out.add(c("GradientChecker", "tolerance NaN", x -> GradientChecker.defaults().withTolerance(Double.NaN),
                 "withTolerance", "NaN"));
@@ -314,6 +314,14 @@ class BadInputTest {
             g.input("X", Tensor.zeros(1, 1));
             g.input("X", Tensor.zeros(1, 1));
         }, "label 'X'", "unique"));
+        // The checker, added later (appended so that the rows above keep their numbers).
+        out.add(c("GradientChecker", "minimum coverage 1.5 (a share must be within [0, 1])",
+                x -> GradientChecker.defaults().minimumCoverage(1.5), "minimumCoverage", "[0, 1]", "1.5"));
+        out.add(c("GradientChecker", "checkAgainst with a reference built on another graph", x -> {
+            Graph other = new Graph();
+            org.autodifflite.core.Node elsewhere = other.variable("Z", Tensor.zeros(2, 2));
+            GradientChecker.defaults().checkAgainst(new ReLU(), (g, in) -> elsewhere, Tensor.zeros(2, 2));
+        }, "checkAgainst ReLU", "another graph"));
         return out;
     }
 

@@ -87,13 +87,13 @@ class ReferenceCompositionTest {
                 (g, in) -> attention(g, in, in[3].value()), rng -> NormOpCases.attention(rng, true)));
         out.add(new Ref("SoftmaxCrossEntropy", new SoftmaxCrossEntropy(), (g, in) -> {
             int m = in[0].value().dim(1);
-            return in[0].logSoftmax(0).mul(in[1]).sum().mul(-1.0 / m);
+            return in[0].logSoftmax(0).mul(in[1]).sum().mul(-1.0 / m).reshape(1, 1);   // the losses give 1×1
         }, where(OpCatalog.all().stream().filter(c -> c.name().equals("SoftmaxCrossEntropy")).findFirst().orElseThrow()
                 .draw(), in -> in[0].dim(1) >= 3)));
         out.add(new Ref("SparseSoftmaxCrossEntropy", new SparseSoftmaxCrossEntropy(), (g, in) -> {
             int m = in[0].value().dim(1);
             // The log-probability of each sample's class, picked with gather along the classes.
-            return in[0].logSoftmax(0).gather(0, in[1].reshape(1, m)).sum().mul(-1.0 / m);
+            return in[0].logSoftmax(0).gather(0, in[1].reshape(1, m)).sum().mul(-1.0 / m).reshape(1, 1);
         }, where(NormOpCases::sparseCrossEntropy, in -> in[0].dim(1) >= 3)));
         out.add(new Ref("Embedding", new Embedding(), (g, in) -> {
             int[] idx = in[0].value().dims();
@@ -112,7 +112,7 @@ class ReferenceCompositionTest {
             // The stable form the fused op evaluates: max(z, 0) − z·y + log(1 + e^−|z|).
             Node z = in[0];
             int m = z.value().dim(1);
-            return z.relu().sub(z.mul(in[1])).add(z.abs().neg().exp().add(1).log()).sum().div(m);
+            return z.relu().sub(z.mul(in[1])).add(z.abs().neg().exp().add(1).log()).sum().div(m).reshape(1, 1);
         }, rng -> {
             int r = 1 + rng.nextInt(4);
             int c = 2 + rng.nextInt(4);
@@ -122,7 +122,7 @@ class ReferenceCompositionTest {
             Node a = in[0];
             Node y = in[1];
             int m = a.value().dim(1);
-            return y.mul(a.log()).add(y.neg().add(1).mul(a.neg().add(1).log())).sum().mul(-1.0 / m);
+            return y.mul(a.log()).add(y.neg().add(1).mul(a.neg().add(1).log())).sum().mul(-1.0 / m).reshape(1, 1);
         }, rng -> {
             int r = 1 + rng.nextInt(4);
             int c = 1 + rng.nextInt(5);

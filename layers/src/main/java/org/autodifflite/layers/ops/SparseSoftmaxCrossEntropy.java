@@ -10,7 +10,7 @@ import org.autodifflite.core.Tensor;
  *
  * <p>Inputs: {@code Z} (logits, classes × samples, k × m, one sample per column) and {@code Y},
  * the class index of each sample — a 1×m row or a vector of shape {@code (m)}, whole numbers in
- * {@code [0, k)} stored as doubles. Output: one value.
+ * {@code [0, k)} stored as doubles. Output: 1×1, as the other losses.
  *
  * <p>Stable for any finite logits (each column is shifted by its maximum before exponentiating,
  * as in {@link SoftmaxCrossEntropy}).
@@ -27,7 +27,7 @@ public final class SparseSoftmaxCrossEntropy extends LossOp {
 
     /**
      * @param inputs {@code Z} (logits, k × m) and {@code Y} (class indices, 1×m or (m))
-     * @return the mean cross-entropy over the m samples
+     * @return the mean cross-entropy over the m samples, 1×1
      * @throws IllegalArgumentException if {@code Z} is not 2-D or empty, {@code Y} is not one
      *     index per column of {@code Z}, or a label is not a whole number in [0, k)
      */
@@ -41,7 +41,7 @@ public final class SparseSoftmaxCrossEntropy extends LossOp {
         for (int j = 0; j < m; j++) {
             s += logSoftmax.data()[y[j] * m + j];
         }
-        return Tensor.scalar(-s / m);
+        return Tensor.filled(1, 1, -s / m);
     }
 
     /**
