@@ -76,21 +76,10 @@ final class Shapes {
 
     /**
      * @param dims the dims
-     * @return the shape as text: {@code 2×3×4} for rank 2 and above, {@code (5)} for rank 1,
-     *     {@code ()} for rank 0
+     * @return the shape as text, as {@link Tensor#shape(int...)} writes it
      */
     static String shape(int[] dims) {
-        if (dims.length == 0) {
-            return "()";
-        }
-        if (dims.length == 1) {
-            return "(" + dims[0] + ")";
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int a = 0; a < dims.length; a++) {
-            sb.append(a == 0 ? "" : "×").append(dims[a]);
-        }
-        return sb.toString();
+        return Tensor.shape(dims);
     }
 
     /** @return the number of entries of a shape */
@@ -202,11 +191,6 @@ final class Shapes {
      * order, the same numbers whatever the rank.
      */
     static Tensor randnLike(Tensor like, long seed) {
-        Tensor u = Tensor.zerosLike(like);
-        int n = like.size();
-        if (n > 0) {
-            System.arraycopy(Tensor.randn(1, n, seed).data(), 0, u.data(), 0, n);
-        }
-        return u;
+        return Tensor.randn(like.dims(), seed);
     }
 }

@@ -133,7 +133,7 @@ class BroadcastBugTest {
             assertThat(f.inputName()).isEqualTo(culprit);
             assertThat(f.verdict()).isEqualTo(Verdict.CONTRACT);
         });
-        // The rendered report wraps long findings onto indented lines.
+        // The report wraps long diagnoses at 120 columns: compare with the line breaks folded.
         assertThat(report.render().replaceAll("\\s+", " ")).contains(named.get(0).diagnosis().replaceAll("\\s+", " "));
     }
 

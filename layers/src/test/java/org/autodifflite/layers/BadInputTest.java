@@ -23,6 +23,7 @@ import org.autodifflite.core.ops.Tanh;
 import org.autodifflite.layers.data.MiniBatches;
 import org.autodifflite.layers.io.ModelFile;
 import org.autodifflite.layers.model.Dense;
+import org.autodifflite.layers.model.GraphModel;
 import org.autodifflite.layers.model.Initializer;
 import org.autodifflite.layers.model.ModelGraph;
 import org.autodifflite.layers.model.Sequential;
@@ -322,7 +323,60 @@ class BadInputTest {
             org.autodifflite.core.Node elsewhere = other.variable("Z", Tensor.zeros(2, 2));
             GradientChecker.defaults().checkAgainst(new ReLU(), (g, in) -> elsewhere, Tensor.zeros(2, 2));
         }, "checkAgainst ReLU", "another graph"));
+        // Primitive ops through the expression API (appended, as above).
+        out.add(c("Add", "a 2×3 node plus a 4×3 node (do not broadcast)", x -> {
+            org.autodifflite.core.Node a = variable("a", 2, 3);
+            a.add(a.graph().variable("b", Tensor.zeros(4, 3)));
+        }, "Add", "2×3", "4×3", "axis -2", "equal or one of them 1"));
+        out.add(c("Reshape", "2×3 to 4×2", x -> variable("a", 2, 3).reshape(4, 2), "Reshape", "6 entries",
+                "8 entries"));
+        out.add(c("Sum", "over axis 2 of a 2×3 node", x -> variable("a", 2, 3).sum(2), "Sum", "axis 2", "rank 2",
+                "[-2, 1]"));
+        out.add(c("Slice", "[1, 5) along axis 1 of a 2×3 node", x -> variable("a", 2, 3).slice(1, 1, 5), "Slice",
+                "[1, 5)", "axis 1 has 3 entries"));
+        out.add(c("Gather", "index 3 along an axis of 3", x -> {
+            org.autodifflite.core.Node a = variable("a", 2, 3);
+            a.gather(1, a.graph().input("i", Tensor.of(new double[][] {{0, 1, 3}, {0, 0, 0}})));
+        }, "Gather", "[0, 2] = 3", "[0, 2]"));
+        out.add(c("Gather", "index 1.5 (not an integer)", x -> {
+            org.autodifflite.core.Node a = variable("a", 2, 3);
+            a.gather(1, a.graph().input("i", Tensor.of(new double[][] {{0, 1.5, 1}, {0, 0, 0}})));
+        }, "Gather", "[0, 1] = 1.5", "not an integer"));
+        out.add(c("Concat", "2×3 and 2×4 along axis 0", x -> {
+            org.autodifflite.core.Node a = variable("a", 2, 3);
+            org.autodifflite.core.Node.concat(0, a, a.graph().variable("c", Tensor.zeros(2, 4)));
+        }, "Concat", "2×4", "2×3", "axis 0"));
+        out.add(c("Softmax", "axis 3 of a 2×3 node", x -> variable("a", 2, 3).softmax(3), "Softmax", "axis 3",
+                "[-2, 1]"));
+        out.add(c("MatMul", "2×3 times 4×3", x -> {
+            org.autodifflite.core.Node a = variable("a", 2, 3);
+            a.matmul(a.graph().variable("b", Tensor.zeros(4, 3)));
+        }, "MatMul", "2×3",
+                "4×3", "transpose"));
+
+        // Models over any graph.
+        out.add(c("Trainer", "a GraphModel's input 'b' missing at fit time", x -> Trainer.of(twoInputs(), new Sgd(0.1))
+                .fit(Map.of("a", data(2, 4, 1), "y", labels(4))), "Trainer", "[a, b, y]", "missing [b]",
+                "no parameter was changed"));
+        out.add(c("GraphModel", "input 'b' with 5 samples where 'a' has 4", x -> twoInputs().graph(Map.of("a",
+                data(2, 4, 1), "b", data(2, 5, 2), "y", labels(4)), true), "input 'b' is 2×5", "2×batch",
+                "4 samples of 'a'"));
+        out.add(c("GraphModel", "a forward function that asks for the labels", x -> GraphModel.builder()
+                .input("x", 2).labels("y", 1).forward(m -> m.input("y")).loss(new BinaryCrossEntropy()).build(),
+                "input 'y'", "labels, which only the loss sees"));
         return out;
+    }
+
+    /** A fresh variable in a fresh graph, for the expression-API cases. */
+    private static org.autodifflite.core.Node variable(String name, int... dims) {
+        return new Graph().variable(name, Tensor.zeros(dims));
+    }
+
+    /** A model of two inputs a and b (2 features each) and labels y. */
+    private static GraphModel twoInputs() {
+        return GraphModel.builder().seed(1).input("a", 2).input("b", 2).labels("y", 1)
+                .forward(m -> m.dense("out", m.input("a").add(m.input("b")), 1).sigmoid())
+                .loss(new BinaryCrossEntropy()).build();
     }
 
     /** Runs a case: it must throw, name what is wrong, and leave the parameters as they must be. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import org.autodifflite.core.Tensor;
 
 /** Checks of the named data a model is given, worded the same way for every kind of model. */
@@ -28,7 +29,7 @@ final class ModelData {
             }
         }
         List<String> extra = new ArrayList<>();
-        for (String name : given.keySet()) {
+        for (String name : new TreeSet<>(given.keySet())) {
             if (!wanted.contains(name)) {
                 extra.add(name);
             }
@@ -40,7 +41,7 @@ final class ModelData {
                     + (!missing.isEmpty() && !extra.isEmpty() ? " and " : "")
                     + (extra.isEmpty() ? "" : quoted(extra) + (extra.size() == 1 ? " is" : " are")
                             + " not an input of the model")
-                    + "; it takes " + wanted + ", got " + given.keySet() + ". Pass one tensor per name");
+                    + "; it takes " + wanted + ", got " + new TreeSet<>(given.keySet()) + ". Pass one tensor per name");
         }
     }
 

@@ -225,10 +225,10 @@ public final class Trainer {
                 missing.add(name);
             }
         }
-        List<String> extra = new ArrayList<>(data.keySet());
+        List<String> extra = new ArrayList<>(new TreeSet<>(data.keySet()));
         extra.removeAll(names);
         if (!missing.isEmpty() || !extra.isEmpty()) {
-            throw new IllegalArgumentException("Trainer: the model takes " + names + " but got " + data.keySet()
+            throw new IllegalArgumentException("Trainer: the model takes " + names + " but got " + new TreeSet<>(data.keySet())
                     + (missing.isEmpty() ? "" : "; missing " + missing) + (extra.isEmpty() ? "" : "; unknown " + extra)
                     + ". Pass one tensor per name (no parameter was changed)");
         }
