@@ -61,8 +61,8 @@ import org.autodifflite.core.Tensor;
  * them. With a {@code GraphModel}'s scope {@code m}:
  * <pre>{@code
  * int[] p = BatchNorm.parameterDims(h.value().dims());            // F×1, or (C) for images
- * Node gamma = m.parameter("bn1.gamma", ones, p);                // an Initializer giving ones
- * Node beta = m.parameter("bn1.beta", zeros, p);
+ * Node gamma = m.parameter("bn1.gamma", (out, in, rng) -> Tensor.ones(out, in), p);
+ * Node beta = m.parameter("bn1.beta", Initializer.zeros(), p);
  * Tensor mean = m.buffer("bn1.runningMean", Tensor.zeros(p));     // live, read-only
  * Tensor var = m.buffer("bn1.runningVar", Tensor.ones(p));
  * Node y;
@@ -77,6 +77,8 @@ import org.autodifflite.core.Tensor;
  *             g.input("bn1.runningMean", mean), g.input("bn1.runningVar", var));
  * }
  * }</pre>
+ * {@code BatchNormModelTest} runs these lines in a model, checks its training and evaluation
+ * graphs and shows that neither check changes a parameter, a gradient or a running statistic.
  */
 public final class BatchNorm implements Op {
 
