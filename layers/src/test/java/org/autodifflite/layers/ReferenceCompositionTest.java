@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
@@ -144,7 +145,7 @@ class ReferenceCompositionTest {
      * points per op; below them about 1 point in 1,000 misses the bound by a factor of 2 or less.
      */
     static Function<RandomGenerator, Tensor[]> where(Function<RandomGenerator, Tensor[]> draw,
-            java.util.function.Predicate<Tensor[]> wellConditioned) {
+            Predicate<Tensor[]> wellConditioned) {
         return rng -> {
             for (int k = 0; k < 1000; k++) {
                 Tensor[] in = draw.apply(rng);
