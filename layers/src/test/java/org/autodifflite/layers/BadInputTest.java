@@ -28,15 +28,20 @@ import org.autodifflite.layers.model.Initializer;
 import org.autodifflite.layers.model.ModelGraph;
 import org.autodifflite.layers.model.Sequential;
 import org.autodifflite.layers.ops.AvgPool2d;
+import org.autodifflite.layers.ops.BatchNorm;
 import org.autodifflite.layers.ops.BinaryCrossEntropy;
 import org.autodifflite.layers.ops.Conv2d;
 import org.autodifflite.layers.ops.Dropout;
+import org.autodifflite.layers.ops.Embedding;
 import org.autodifflite.layers.ops.Flatten;
+import org.autodifflite.layers.ops.LayerNorm;
 import org.autodifflite.layers.ops.Linear;
 import org.autodifflite.layers.ops.MaxPool2d;
 import org.autodifflite.layers.ops.MeanSquaredError;
+import org.autodifflite.layers.ops.ScaledDotProductAttention;
 import org.autodifflite.layers.ops.SigmoidBinaryCrossEntropy;
 import org.autodifflite.layers.ops.SoftmaxCrossEntropy;
+import org.autodifflite.layers.ops.SparseSoftmaxCrossEntropy;
 import org.autodifflite.layers.train.Adam;
 import org.autodifflite.layers.train.Sgd;
 import org.autodifflite.layers.train.Trainer;
@@ -241,6 +246,7 @@ class BadInputTest {
                 op.forward(in);
             }, op.name() + " expects " + op.arity() + " input", "got " + n));
         }
+        normalizationAttentionAndEmbedding(out);
 
         // Layers and models.
         out.add(c("Dense", "a layer of size 0 (0 units)", x -> new Dense("fc", 3, 0, Initializer.he(),
@@ -478,6 +484,87 @@ class BadInputTest {
         assertThat(ctx.expected).as("some good steps ran before the bad batch")
                 .isNotEqualTo(initial);
         NothingLostTest.assertSame(ctx.expected, NothingLostTest.snapshot(ctx.model.parameters()));
+    }
+
+    /** Batch norm, layer norm, the embedding, attention and the sparse cross-entropy. */
+    private static void normalizationAttentionAndEmbedding(List<Case> out) {
+        out.add(c("BatchNorm", "gamma with 3 entries for 4 channels (X 2×4×3×3)", x -> BatchNorm.training().forward(
+                Tensor.zeros(2, 4, 3, 3), Tensor.ones(3), Tensor.zeros(4)), "BatchNorm", "gamma is (3)", "2×4×3×3",
+                "4 channels", "shape (4)"));
+        out.add(c("BatchNorm", "beta a vector (4) for features × batch X 4×8", x -> BatchNorm.training().forward(
+                Tensor.zeros(4, 8), Tensor.ones(4, 1), Tensor.zeros(4)), "BatchNorm", "beta is (4)", "4×8", "4×1"));
+        out.add(c("BatchNorm", "X of rank 3 (2×3×5)", x -> BatchNorm.training().forward(Tensor.zeros(2, 3, 5),
+                Tensor.ones(3), Tensor.zeros(3)), "BatchNorm", "2×3×5", "rank 3", "features × batch", "N×C×H×W"));
+        out.add(c("BatchNorm", "an empty batch (3×0)", x -> BatchNorm.training().forward(Tensor.zeros(3, 0),
+                Tensor.ones(3, 1), Tensor.zeros(3, 1)), "BatchNorm", "3×0", "at least one value"));
+        out.add(c("BatchNorm(eval)", "runningVar with 2 entries for 3 features", x -> BatchNorm.evaluation().forward(
+                Tensor.zeros(3, 4), Tensor.ones(3, 1), Tensor.zeros(3, 1), Tensor.zeros(3, 1), Tensor.ones(2, 1)),
+                "BatchNorm(eval)", "runningVar is 2×1", "3 features", "3×1"));
+        out.add(c("BatchNorm(eval)", "a negative running variance", x -> BatchNorm.evaluation().forward(
+                Tensor.zeros(2, 4), Tensor.ones(2, 1), Tensor.zeros(2, 1), Tensor.zeros(2, 1), Tensor.column(1, -0.5)),
+                "BatchNorm(eval)", "runningVar[1] = -0.5", "≥ 0"));
+        out.add(c("BatchNorm(eval)", "3 inputs (the running statistics missing)", x -> BatchNorm.evaluation().forward(
+                Tensor.zeros(2, 4), Tensor.ones(2, 1), Tensor.zeros(2, 1)), "BatchNorm(eval) expects 5 inputs",
+                "runningMean, runningVar", "got 3"));
+        out.add(c("BatchNorm", "epsilon 0", x -> new BatchNorm(BatchNorm.Mode.TRAINING, 0), "BatchNorm", "epsilon",
+                "0.0"));
+        out.add(c("BatchNorm", "runningUpdate with momentum 1.5", x -> BatchNorm.runningUpdate(Tensor.zeros(2, 4),
+                Tensor.zeros(2, 1), Tensor.ones(2, 1), 1.5), "runningUpdate", "momentum", "1.5", "[0, 1]"));
+        out.add(c("LayerNorm", "gamma (5) for X 2×4", x -> new LayerNorm().forward(Tensor.zeros(2, 4), Tensor.ones(5),
+                Tensor.zeros(4)), "LayerNorm", "gamma is (5)", "2×4", "(4)"));
+        out.add(c("LayerNorm", "X (6) of rank 1 over the last 2 axes", x -> new LayerNorm(2).forward(Tensor.zeros(6),
+                Tensor.ones(6), Tensor.zeros(6)), "LayerNorm", "(6)", "rank 1", "rank ≥ 2"));
+        out.add(c("Embedding", "index 7 for a table of 5 rows", x -> new Embedding().forward(
+                Tensor.of(new double[][] {{1, 2}, {7, 0}}), Tensor.zeros(5, 3)), "Embedding", "indices[1, 0] = 7.0",
+                "out of range", "0 … 4", "5×3"));
+        out.add(c("Embedding", "index 2.5", x -> new Embedding().forward(Tensor.vector(0, 2.5), Tensor.zeros(5, 3)),
+                "Embedding", "indices[1] = 2.5", "not a whole number", "0 … 4"));
+        out.add(c("Embedding", "index −1", x -> new Embedding().forward(Tensor.vector(-1), Tensor.zeros(5, 3)),
+                "Embedding", "indices[0] = -1.0", "out of range"));
+        out.add(c("Embedding", "a table of rank 3 (2×5×3)", x -> new Embedding().forward(Tensor.vector(0),
+                Tensor.zeros(2, 5, 3)), "Embedding", "2×5×3", "V×D"));
+        out.add(c("ScaledDotProductAttention", "Q with d = 4, K with d = 3", x -> new ScaledDotProductAttention()
+                .forward(Tensor.zeros(2, 5, 4), Tensor.zeros(2, 6, 3), Tensor.zeros(2, 6, 2)),
+                "ScaledDotProductAttention", "Q is 2×5×4", "K is 2×6×3", "same size d"));
+        out.add(c("ScaledDotProductAttention", "K with Lk = 6, V with 5 rows", x -> new ScaledDotProductAttention()
+                .forward(Tensor.zeros(2, 5, 4), Tensor.zeros(2, 6, 4), Tensor.zeros(2, 5, 2)),
+                "ScaledDotProductAttention", "K is 2×6×4", "V is 2×5×2", "Lk = 6"));
+        out.add(c("ScaledDotProductAttention", "Q a vector (4)", x -> new ScaledDotProductAttention()
+                .forward(Tensor.zeros(4), Tensor.zeros(6, 4), Tensor.zeros(6, 2)),
+                "ScaledDotProductAttention", "Q is (4)", "rank 1", "…×Lq×d"));
+        out.add(c("ScaledDotProductAttention", "batch axes 2 for Q, 3 for K and V", x -> new ScaledDotProductAttention()
+                .forward(Tensor.zeros(2, 5, 4), Tensor.zeros(3, 6, 4), Tensor.zeros(3, 6, 2)),
+                "ScaledDotProductAttention", "2×5×4", "3×6×4", "batch axes"));
+        out.add(c("ScaledDotProductAttention", "mask 3×4 for scores 2×5×6", x -> ScaledDotProductAttention.masked()
+                .forward(Tensor.zeros(2, 5, 4), Tensor.zeros(2, 6, 4), Tensor.zeros(2, 6, 2), Tensor.ones(3, 4)),
+                "ScaledDotProductAttention", "mask is 3×4", "2×5×6", "broadcast"));
+        out.add(c("ScaledDotProductAttention", "a mask entry 0.5", x -> ScaledDotProductAttention.masked()
+                .forward(Tensor.zeros(2, 4), Tensor.zeros(3, 4), Tensor.zeros(3, 2), Tensor.full(0.5, 2, 3)),
+                "ScaledDotProductAttention", "mask entry [0, 0] = 0.5", "1 (keep) or 0 (drop)"));
+        out.add(c("ScaledDotProductAttention", "a mask dropping every key of query 1", x -> {
+            Tensor mask = Tensor.ones(2, 3);
+            mask.setAt(0, 1, 0);
+            mask.setAt(0, 1, 1);
+            mask.setAt(0, 1, 2);
+            ScaledDotProductAttention.masked().forward(Tensor.zeros(2, 4), Tensor.zeros(3, 4), Tensor.zeros(3, 2), mask);
+        }, "ScaledDotProductAttention", "every key of query [1]", "at least one key"));
+        out.add(c("SparseSoftmaxCrossEntropy", "label 3 for 3 classes", x -> new SparseSoftmaxCrossEntropy().forward(
+                Tensor.zeros(3, 2), Tensor.row(0, 3)), "SparseSoftmaxCrossEntropy", "Y[0][1] = 3.0", "0 … 2"));
+        out.add(c("SparseSoftmaxCrossEntropy", "label 1.5", x -> new SparseSoftmaxCrossEntropy().forward(
+                Tensor.zeros(3, 2), Tensor.vector(1.5, 0)), "SparseSoftmaxCrossEntropy", "Y[0] = 1.5",
+                "whole numbers"));
+        out.add(c("SparseSoftmaxCrossEntropy", "one-hot labels 3×2 instead of indices", x ->
+                new SparseSoftmaxCrossEntropy().forward(Tensor.zeros(3, 2), Tensor.zeros(3, 2)),
+                "SparseSoftmaxCrossEntropy", "Y is 3×2", "1×2 or (2)"));
+        for (org.autodifflite.core.Op op : List.of(BatchNorm.training(), new LayerNorm(), new Embedding(),
+                new ScaledDotProductAttention(), new SparseSoftmaxCrossEntropy())) {
+            int n = op.arity() + 1;
+            out.add(c(op.name(), n + " inputs instead of " + op.arity(), x -> {
+                Tensor[] in = new Tensor[n];
+                java.util.Arrays.fill(in, Tensor.filled(1, 1, 0.5));
+                op.forward(in);
+            }, op.name() + " expects " + op.arity() + " input", "got " + n));
+        }
     }
 
     /** The table of docs/bad-input.md, as this run produces it. */

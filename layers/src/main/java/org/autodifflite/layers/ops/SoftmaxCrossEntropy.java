@@ -18,6 +18,9 @@ import org.autodifflite.core.Tensor;
  * <p>Backward: {@code ∂L/∂z_ij = (G/m)·(softmax_ij · Σ_k y_kj − y_ij)}, which is the familiar
  * {@code (G/m)·(softmax − y)} for columns of {@code Y} that sum to 1. The labels are not
  * differentiable: their gradient is returned as zeros.
+ *
+ * <p>For labels given as class indices rather than one-hot columns, use
+ * {@link SparseSoftmaxCrossEntropy}.
  */
 public final class SoftmaxCrossEntropy extends LossOp {
 
@@ -72,7 +75,7 @@ public final class SoftmaxCrossEntropy extends LossOp {
     }
 
     /** Column-wise log-softmax, shifted by each column's maximum so nothing overflows. */
-    private static Tensor logSoftmax(Tensor z) {
+    static Tensor logSoftmax(Tensor z) {
         int k = z.rows();
         int m = z.cols();
         double[] in = z.data();
