@@ -1240,7 +1240,9 @@ public final class Tensor {
     }
 
     /**
-     * Sums a matrix's rows.
+     * Sums along each row — across the columns — keeping one value per row: for a batch of
+     * samples as columns, the sum over the samples (a bias gradient). The same as
+     * {@code sum(new int[] {1}, true)}.
      *
      * @return a new {@code rows × 1} column holding the sum of each row
      * @throws IllegalStateException if this tensor is not 2-D
@@ -1262,7 +1264,8 @@ public final class Tensor {
     }
 
     /**
-     * Sums a matrix's columns.
+     * Sums down each column — across the rows — keeping one value per column: for a batch of
+     * samples as columns, one total per sample. The same as {@code sum(new int[] {0}, true)}.
      *
      * @return a new {@code 1 × cols} row holding the sum of each column
      * @throws IllegalStateException if this tensor is not 2-D
