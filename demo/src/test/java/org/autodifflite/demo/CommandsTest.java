@@ -51,8 +51,10 @@ class CommandsTest {
         assertThat(r.out()).contains("epoch 4/4", "gradient check, epoch 2", "gradient check, epoch 4",
                 "PASS in", "in 2 sampled gradient checks", "precision", "recall", "F1", "ROC-AUC");
         assertThat(model).exists();
-        assertThat(Files.readString(model)).startsWith("autodiff-lite-parameters");
-        assertThat(dir.resolve("m/model.txt.scaling.csv")).exists();
+        // One self-describing file: architecture, values, the scaler and the column names.
+        assertThat(Files.readString(model)).startsWith("autodiff-lite-model 2\nmodel Sequential\ninput 7\n")
+                .contains("\nfeatures 7\nfeature log_amount\nfeature hour\n", "\nlabel fraud\nstandardizer\nmean ");
+        assertThat(dir.resolve("m/model.txt.scaling.csv")).doesNotExist();
         assertPng(chart);
         double auc = Double.parseDouble(r.out().replaceAll("(?s).*ROC-AUC (\\S+).*", "$1"));
         // The synthetic classes overlap but are well separated: a working net ranks fraud high.
@@ -207,6 +209,6 @@ class CommandsTest {
     void helpListsTheCommands() {
         Run r = run("--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("walkthrough", "train", "check", "sweep");
+        assertThat(r.out()).contains("walkthrough", "train", "predict", "check", "sweep");
     }
 }
