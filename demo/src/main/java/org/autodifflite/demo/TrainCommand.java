@@ -239,6 +239,11 @@ final class TrainCommand implements Callable<Integer> {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("--lr must be a positive number, got " + learningRate);
         }
+        if (!(threshold >= 0 && threshold <= 1)) {
+            // Checked before training: the metrics take probabilities, and so does the threshold.
+            throw new IllegalArgumentException("--threshold is a probability and must be within [0, 1] (0.5 flags the"
+                    + " more likely class), got " + threshold);
+        }
         if (checkEvery < 0 || checkEntries < 1) {
             throw new IllegalArgumentException("--check-every must be ≥ 0 and --check-entries ≥ 1, got "
                     + checkEvery + " and " + checkEntries);

@@ -105,6 +105,11 @@ class CommandsTest {
         Run noLabel = run("train", "--csv", csv.toString());
         assertThat(noLabel.code()).isEqualTo(2);
         assertThat(noLabel.err()).contains("--csv and --label go together");
+        Run logitThreshold = run("train", "--threshold", "2");
+        assertThat(logitThreshold.code()).isEqualTo(2);
+        assertThat(logitThreshold.err()).isEqualTo("error: --threshold is a probability and must be within [0, 1] (0.5"
+                + " flags the more likely class), got 2.0" + System.lineSeparator());
+        assertThat(logitThreshold.out()).isEmpty();   // refused before any data was made or any training ran
     }
 
     @ParameterizedTest

@@ -167,7 +167,8 @@ class SequentialTest {
         for (int j = 0; j < 6; j++) {
             assertThat(p.get(0, j)).isEqualTo(org.autodifflite.core.ops.Sigmoid.sigmoid(z.get(0, j)));
         }
-        assertThat(java.util.Arrays.stream(z.data()).anyMatch(v -> v < 0 || v > 1)).as("raw output off the probability scale").isTrue();
+        assertThat(java.util.Arrays.stream(z.data()).anyMatch(v -> v < 0 || v > 1))
+                .as("the raw output is off the probability scale").isTrue();
 
         Sequential classes = Sequential.builder(3).seed(2).dense("fc1", 4).relu().dense("fc2", 3)
                 .loss(new org.autodifflite.layers.ops.SoftmaxCrossEntropy()).build();

@@ -137,7 +137,8 @@ public final class ModelFile {
     /**
      * Saves a model atomically: for a {@link Sequential}, its architecture (so that
      * {@link #load(Path)} rebuilds it); for a {@link GraphModel}, its data declaration; then its
-     * parameters and buffers. The same as {@code save(SavedModel.of(model), file)}.
+     * parameters and buffers (for a model of any other class, those alone). The same as
+     * {@code save(SavedModel.of(model), file)}.
      *
      * @param model the model
      * @param file the file to write (replaced if it exists)

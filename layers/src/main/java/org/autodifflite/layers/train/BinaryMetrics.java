@@ -54,8 +54,8 @@ public final class BinaryMetrics {
         double[] p = scores.data();
         for (int k = 0; k < p.length; k++) {
             if (!(p[k] >= 0.0 && p[k] <= 1.0)) {
-                throw new IllegalArgumentException("BinaryMetrics.at: score " + position(scores, k) + " = " + p[k] + " is not within [0, 1]; pass probabilities, not logits"
-                        + " (apply a sigmoid to logits: Sequential.predictProbabilities(x) does it for a model"
+                throw new IllegalArgumentException("BinaryMetrics.at: score " + position(scores, k) + " = " + p[k]
+                        + " is not within [0, 1]; pass probabilities, not logits (apply a sigmoid to logits: Sequential.predictProbabilities(x) does it for a model"
                         + " trained with SigmoidBinaryCrossEntropy)");
             }
         }
