@@ -12,12 +12,14 @@ import picocli.CommandLine;
 
 /**
  * The runnable face of autodiff-lite: a command-line application whose default command walks
- * through the seed notebook on gradient checking, and whose other commands train the fraud model,
- * check a network of any size, and sweep the finite-difference step.
+ * through the seed notebook on gradient checking, and whose other commands train the fraud model
+ * (or a model of your CSV), score new rows with a saved model, check a network of any size, and
+ * sweep the finite-difference step.
  *
  * <pre>
  * mvn -q -pl demo -am compile exec:java                                   # the walkthrough
  * mvn -q -pl demo -am compile exec:java -Dexec.args="train --epochs 10"
+ * mvn -q -pl demo -am compile exec:java -Dexec.args="predict --model m.txt --csv new.csv --out scores.csv"
  * mvn -q -pl demo -am compile exec:java -Dexec.args="check --layers 784,128,64,1 --plant-bug fc2.weight:scale"
  * mvn -q -pl demo -am compile exec:java -Dexec.args="sweep"
  * bin/autodiff-lite train --epochs 10                                     # the same from the runnable jar
@@ -28,7 +30,7 @@ import picocli.CommandLine;
  * under the temporary directory, unless an option names another place.
  */
 @Command(name = "autodiff-lite", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
-        description = "The seed notebook's gradient check, the fraud model and pictures."
+        description = "The seed notebook's gradient check, the fraud model, predictions and pictures."
                 + " With no command, runs the walkthrough.",
         subcommands = CommandLine.HelpCommand.class)
 public final class Demo implements Callable<Integer> {
@@ -68,6 +70,7 @@ public final class Demo implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Demo(out));
         cl.addSubcommand("walkthrough", new WalkthroughCommand(out));
         cl.addSubcommand("train", new TrainCommand(out));
+        cl.addSubcommand("predict", new PredictCommand(out));
         cl.addSubcommand("check", new CheckCommand(out));
         cl.addSubcommand("sweep", new SweepCommand(out));
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));

@@ -27,6 +27,9 @@ final class PaymentsData {
             "log_account_age_days" // log(1 + age of the account, days)
     );
 
+    /** The label's name: 1 for a fraudulent payment, 0 otherwise. */
+    static final String LABEL = "fraud";
+
     /** The fraud rate of the default data set. */
     static final double DEFAULT_FRAUD_RATE = 0.03;
 

@@ -2,7 +2,6 @@ package org.autodifflite.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,11 +13,11 @@ import java.util.concurrent.Callable;
 import org.autodifflite.check.CheckReport;
 import org.autodifflite.check.GradientChecker;
 import org.autodifflite.core.Tensor;
-import org.autodifflite.core.ops.Sigmoid;
 import org.autodifflite.layers.data.Dataset;
 import org.autodifflite.layers.data.Split;
 import org.autodifflite.layers.data.Standardizer;
 import org.autodifflite.layers.io.ModelFile;
+import org.autodifflite.layers.io.SavedModel;
 import org.autodifflite.layers.model.Initializer;
 import org.autodifflite.layers.model.ModelGraph;
 import org.autodifflite.layers.model.Sequential;
@@ -33,7 +32,8 @@ import picocli.CommandLine.Option;
 /**
  * Trains the fraud network — on the embedded synthetic payments, or on the user's CSV — with Adam,
  * a progress bar and a sampled gradient check every few epochs, then reports precision, recall,
- * F1 and ROC-AUC on held-out data, saves the model and draws the loss curve.
+ * F1 and ROC-AUC on held-out data, saves the model (self-describing: architecture, values, the
+ * scaler and the column names, for {@code predict}) and draws the loss curve.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train the fraud network (synthetic payments, or --csv FILE --label COLUMN).")
@@ -167,7 +167,8 @@ final class TrainCommand implements Callable<Integer> {
                 .seed(seed).listener(listener).fit(train.features(), train.labels());
         long trainNanos = System.nanoTime() - t0;
 
-        Tensor scores = new Sigmoid().forward(model.predict(test.features()));
+        // The model ends in logits (its loss applies the sigmoid): the metrics take probabilities.
+        Tensor scores = model.predictProbabilities(test.features());
         BinaryMetrics m = BinaryMetrics.at(scores, test.labels(), threshold);
         double auc = BinaryMetrics.rocAuc(scores, test.labels());
         out.printf(Locale.ROOT, "Trained in %.1f s", trainNanos / 1e9);
@@ -195,16 +196,17 @@ final class TrainCommand implements Callable<Integer> {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        ModelFile.save(model, modelPath);
-        Path scaling = modelPath.resolveSibling(modelPath.getFileName() + ".scaling.csv");
-        writeScaling(scaling, train.featureNames(), scaler);
+        // The file carries everything predict needs: architecture, values, scaler, column names.
+        ModelFile.save(SavedModel.of(model).withScaler(scaler).withFeatureNames(train.featureNames())
+                .withLabelName(own ? label : PaymentsData.LABEL), modelPath);
         Path chartPath = chartFile != null ? chartFile : Demo.output("loss.png");
         Map<String, double[]> curves = new LinkedHashMap<>();
         curves.put("training (mean over the epoch's batches)", toArray(history));
         curves.put("test (after the epoch)", toArray(testLoss));
         Charts.lossCurve(chartPath, (own ? "Loss per epoch — " : "Fraud model: loss per epoch — ") + data.source(),
                 curves);
-        out.println("Model saved:  " + modelPath + " (feature scaling: " + scaling.getFileName() + ")");
+        out.println("Model saved:  " + modelPath + " (with its scaler and column names; score new rows with"
+                + " predict --model FILE --csv FILE --out FILE)");
         out.println("Loss curve:   " + chartPath);
         return checkFailed[0] ? 1 : 0;
     }
@@ -237,22 +239,15 @@ final class TrainCommand implements Callable<Integer> {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("--lr must be a positive number, got " + learningRate);
         }
+        if (!(threshold >= 0 && threshold <= 1)) {
+            // Checked before training: the metrics take probabilities, and so does the threshold.
+            throw new IllegalArgumentException("--threshold is a probability and must be within [0, 1] (0.5 flags the"
+                    + " more likely class), got " + threshold);
+        }
         if (checkEvery < 0 || checkEntries < 1) {
             throw new IllegalArgumentException("--check-every must be ≥ 0 and --check-entries ≥ 1, got "
                     + checkEvery + " and " + checkEntries);
         }
-    }
-
-    /** One line per feature: its name, mean and standard deviation (0 for a constant feature, only centred). */
-    private static void writeScaling(Path file, List<String> names, Standardizer scaler) throws IOException {
-        double[] mean = scaler.means();
-        double[] std = scaler.stds();
-        List<String> lines = new ArrayList<>();
-        lines.add("feature,mean,std");
-        for (int i = 0; i < names.size(); i++) {
-            lines.add(names.get(i) + "," + mean[i] + "," + std[i]);
-        }
-        Files.write(file, lines, StandardCharsets.UTF_8);
     }
 
     /** The file name without its extension: {@code data} for {@code dir/data.csv}. */

@@ -51,8 +51,10 @@ class CommandsTest {
         assertThat(r.out()).contains("epoch 4/4", "gradient check, epoch 2", "gradient check, epoch 4",
                 "PASS in", "in 2 sampled gradient checks", "precision", "recall", "F1", "ROC-AUC");
         assertThat(model).exists();
-        assertThat(Files.readString(model)).startsWith("autodiff-lite-parameters");
-        assertThat(dir.resolve("m/model.txt.scaling.csv")).exists();
+        // One self-describing file: architecture, values, the scaler and the column names.
+        assertThat(Files.readString(model)).startsWith("autodiff-lite-model 2\nmodel Sequential\ninput 7\n")
+                .contains("\nfeatures 7\nfeature log_amount\nfeature hour\n", "\nlabel fraud\nstandardizer\nmean ");
+        assertThat(dir.resolve("m/model.txt.scaling.csv")).doesNotExist();
         assertPng(chart);
         double auc = Double.parseDouble(r.out().replaceAll("(?s).*ROC-AUC (\\S+).*", "$1"));
         // The synthetic classes overlap but are well separated: a working net ranks fraud high.
@@ -103,6 +105,11 @@ class CommandsTest {
         Run noLabel = run("train", "--csv", csv.toString());
         assertThat(noLabel.code()).isEqualTo(2);
         assertThat(noLabel.err()).contains("--csv and --label go together");
+        Run logitThreshold = run("train", "--threshold", "2");
+        assertThat(logitThreshold.code()).isEqualTo(2);
+        assertThat(logitThreshold.err()).isEqualTo("error: --threshold is a probability and must be within [0, 1] (0.5"
+                + " flags the more likely class), got 2.0" + System.lineSeparator());
+        assertThat(logitThreshold.out()).isEmpty();   // refused before any data was made or any training ran
     }
 
     @ParameterizedTest
@@ -207,6 +214,6 @@ class CommandsTest {
     void helpListsTheCommands() {
         Run r = run("--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("walkthrough", "train", "check", "sweep");
+        assertThat(r.out()).contains("walkthrough", "train", "predict", "check", "sweep");
     }
 }

@@ -93,7 +93,7 @@ class LauncherIT {
     }
 
     @Test
-    void relativePathsAreRelativeToTheUsersDirectory() throws Exception {
+    void relativePathsAreRelativeToTheUsersDirectoryAndTheSavedModelPredicts() throws Exception {
         StringBuilder csv = new StringBuilder("x1,x2,label\n");
         java.util.Random rng = new java.util.Random(3);
         for (int i = 0; i < 120; i++) {
@@ -107,6 +107,21 @@ class LauncherIT {
         assertThat(r.out()).contains("Data: " + dir.toRealPath().resolve("mine.csv") + " — 120 samples");
         assertThat(dir.resolve("model.txt")).exists();
         assertThat(dir.resolve("loss.png")).exists();
+
+        // The saved model scores rows by itself: predict needs the model file and a CSV, nothing else.
+        Run p = run(LAUNCHER, dir, "predict", "--model", "model.txt", "--csv", "mine.csv", "--out", "out/scores.csv");
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(p.out()).contains("Data:  " + dir.toRealPath().resolve("mine.csv") + " — 120 rows",
+                "(the label column 'label' is ignored)", "Scores: probabilities that label = 1");
+        List<String> scores = Files.readAllLines(dir.resolve("out/scores.csv"));
+        assertThat(scores).hasSize(121);
+        assertThat(scores.get(0)).isEqualTo("probability");
+        Files.writeString(dir.resolve("other.csv"), "x1,x3\n1,2\n");
+        Run bad = run(LAUNCHER, dir, "predict", "--model", "model.txt", "--csv", "other.csv", "--out", "none.csv");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).startsWith("error: " + dir.toRealPath().resolve("other.csv") + ": the columns do not match"
+                + " the model's: missing 'x2'; 'x3' is not a feature of the model.");
+        assertThat(dir.resolve("none.csv")).doesNotExist();
     }
 
     @Test

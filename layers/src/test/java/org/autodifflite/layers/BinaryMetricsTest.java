@@ -65,4 +65,39 @@ class BinaryMetricsTest {
         assertThatThrownBy(() -> BinaryMetrics.rocAuc(Tensor.row(1, 2), Tensor.row(0, 1, 1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1×2").hasMessageContaining("1×3");
     }
+
+    /**
+     * The friction of the user trial: logits −3, 0.2, 0.3, 4 thresholded at 0.5 gave precision
+     * 1.0 and recall 0.333 without a word. Logits are refused; their probabilities give the
+     * right counts.
+     */
+    @Test
+    void logitsAreRefusedWithTheFixAndTheirProbabilitiesCountRight() {
+        Tensor logits = Tensor.row(-3, 0.2, 0.3, 4);
+        Tensor labels = Tensor.row(0, 1, 1, 1);
+        assertThatThrownBy(() -> BinaryMetrics.at(logits, labels, 0.5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("BinaryMetrics.at: score [0][0] = -3.0 is not within [0, 1]; pass probabilities, not logits"
+                        + " (apply a sigmoid to logits: Sequential.predictProbabilities(x) does it for a model trained with"
+                        + " SigmoidBinaryCrossEntropy)");
+        assertThatThrownBy(() -> BinaryMetrics.at(Tensor.row(0.5, 1.25), Tensor.row(0, 1), 0.5))
+                .hasMessageStartingWith("BinaryMetrics.at: score [0][1] = 1.25 is not within [0, 1]");
+        Tensor p = new org.autodifflite.core.ops.Sigmoid().forward(logits);
+        BinaryMetrics m = BinaryMetrics.at(p, labels, 0.5);
+        // σ(0.2), σ(0.3), σ(4) are all above 0.5: every positive found, no false positive.
+        assertThat(m.precision()).isEqualTo(1.0);
+        assertThat(m.recall()).isEqualTo(1.0);
+        // The ROC-AUC depends on the order alone, which the sigmoid keeps: logits are fine there.
+        assertThat(BinaryMetrics.rocAuc(logits, labels)).isEqualTo(BinaryMetrics.rocAuc(p, labels)).isEqualTo(1.0);
+    }
+
+    @Test
+    void aThresholdOutsideTheProbabilityScaleIsRefusedAndItsEdgesAreAccepted() {
+        assertThatThrownBy(() -> BinaryMetrics.at(SCORES, LABELS, 1.5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("BinaryMetrics.at: the threshold is 1.5; it is a probability and must be within [0, 1]"
+                        + " (0.5 for the more likely class)");
+        assertThatThrownBy(() -> BinaryMetrics.at(SCORES, LABELS, Double.NaN)).hasMessageContaining("threshold is NaN");
+        assertThat(BinaryMetrics.at(SCORES, LABELS, 0.0).truePositives()).isEqualTo(4);   // everything predicted 1
+        assertThat(BinaryMetrics.at(SCORES, LABELS, 1.0).truePositives()).isZero();       // nothing reaches 1
+        assertThat(BinaryMetrics.at(Tensor.row(0, 1), Tensor.row(0, 1), 0.5).accuracy()).isEqualTo(1.0);
+    }
 }

@@ -43,19 +43,20 @@ class DocsExampleTest {
         List<Double> lossPerEpoch = Trainer.of(model, new Adam(0.02))
                 .epochs(40).batchSize(32).seed(4)
                 .fit(xTrain, yTrain);
-        Tensor scores = model.predict(xTest);
+        Tensor scores = model.predictProbabilities(xTest);
         double auc = BinaryMetrics.rocAuc(scores, yTest);
         BinaryMetrics m = BinaryMetrics.at(scores, yTest, 0.5);
         Path file = dir.resolve("fraud-model.txt");
         ModelFile.save(model, file);
-        ModelFile.load(model, file);
+        Sequential again = (Sequential) ModelFile.load(file).model();
         ModelGraph mg = model.graph(xTest, yTest, true);
         CheckReport report = GradientChecker.defaults().subset(8).checkGraph(mg.graph(), mg.loss());
 
         System.out.printf("docs example: final loss %.4f, ROC-AUC %.4f, F1 %.4f, check %s%n",
                 lossPerEpoch.get(lossPerEpoch.size() - 1), auc, m.f1(), report.summary());
         assertThat(auc).isGreaterThanOrEqualTo(0.95);
-        assertThat(model.predict(xTest)).isEqualTo(scores);
+        assertThat(model.predict(xTest)).isEqualTo(scores);   // a model ending in a sigmoid predicts probabilities
+        assertThat(again.predictProbabilities(xTest)).isEqualTo(scores);
         assertThat(report.passed()).as(report.render()).isTrue();
     }
 }

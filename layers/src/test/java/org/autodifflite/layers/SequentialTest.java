@@ -155,4 +155,50 @@ class SequentialTest {
         assertThat(m.predict(x)).isEqualTo(eval.prediction());
         assertThat(List.of(m.layers().get(2).name())).containsExactly("dropout1");
     }
+
+    /** predictProbabilities reads what the output means from the loss. */
+    @Test
+    void predictProbabilitiesAppliesWhatTheLossAppliesAndRefusesValues() {
+        Tensor x = Tensor.randn(3, 6, 4);
+        Sequential logits = Sequential.builder(3).seed(2).dense("fc1", 4).relu().dense("fc2", 1)
+                .loss(new org.autodifflite.layers.ops.SigmoidBinaryCrossEntropy()).build();
+        Tensor z = logits.predict(x);
+        Tensor p = logits.predictProbabilities(x);
+        for (int j = 0; j < 6; j++) {
+            assertThat(p.get(0, j)).isEqualTo(org.autodifflite.core.ops.Sigmoid.sigmoid(z.get(0, j)));
+        }
+        assertThat(java.util.Arrays.stream(z.data()).anyMatch(v -> v < 0 || v > 1))
+                .as("the raw output is off the probability scale").isTrue();
+
+        Sequential classes = Sequential.builder(3).seed(2).dense("fc1", 4).relu().dense("fc2", 3)
+                .loss(new org.autodifflite.layers.ops.SoftmaxCrossEntropy()).build();
+        Tensor q = classes.predictProbabilities(x);
+        Tensor zq = classes.predict(x);
+        for (int j = 0; j < 6; j++) {
+            double sum = 0;
+            for (int c = 0; c < 3; c++) {
+                sum += q.get(c, j);
+                // Each probability is e^z / Σ e^z of its column.
+                double denom = 0;
+                for (int k = 0; k < 3; k++) {
+                    denom += Math.exp(zq.get(k, j));
+                }
+                assertThat(q.get(c, j)).isCloseTo(Math.exp(zq.get(c, j)) / denom, org.assertj.core.api.Assertions.within(1e-15));
+            }
+            assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-15));
+        }
+
+        Sequential probs = fraud(1).build();
+        assertThat(probs.predictProbabilities(Tensor.randn(4, 5, 1))).isEqualTo(probs.predict(Tensor.randn(4, 5, 1)));
+
+        Sequential values = Sequential.builder(3).dense("fc", 1).loss(new MeanSquaredError()).build();
+        assertThatThrownBy(() -> values.predictProbabilities(x)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("predictProbabilities: the model's loss is MeanSquaredError, so its outputs are values, not"
+                        + " probabilities (only BinaryCrossEntropy, SigmoidBinaryCrossEntropy and SoftmaxCrossEntropy"
+                        + " models predict probabilities); use predict(x)");
+        Sequential noSigmoid = Sequential.builder(3).seed(3).dense("fc", 1).loss(new BinaryCrossEntropy()).build();
+        noSigmoid.setParameter("fc.bias", Tensor.column(5));
+        assertThatThrownBy(() -> noSigmoid.predictProbabilities(x)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not within [0, 1]; a model trained with BinaryCrossEntropy must end in a sigmoid");
+    }
 }

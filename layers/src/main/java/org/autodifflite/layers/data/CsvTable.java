@@ -35,7 +35,8 @@ import org.autodifflite.core.Tensor;
  * <p><b>Errors.</b> Every problem is an {@link IllegalArgumentException} whose message begins
  * with the file's absolute path and, for a problem in a row, the line number (the header is
  * line 1) and the column (its 1-based position and its name), for example
- * {@code /data/tx.csv line 4, column 2 'hour': 'x' is not a number}. {@link #read(Path)} reports
+ * {@code /data/tx.csv line 4, column 2 'hour': 'x' is not a number; every field must be a number:
+ * correct it or remove the row}. {@link #read(Path)} reports
  * the first problem of structure in the file; taking columns out reports the first field of those
  * columns, in file order, that is not what it must be.
  */
@@ -284,16 +285,19 @@ public final class CsvTable {
     private double number(int sample, int col, String field) {
         String where = where(sample, col);
         if (field.isEmpty()) {
-            throw new IllegalArgumentException(where + "the field is empty; every field must be a number");
+            throw new IllegalArgumentException(where + "the field is empty; every field must be a number: fill it in"
+                    + " or remove the row");
         }
         double v;
         try {
             v = Double.parseDouble(field);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(where + "'" + field + "' is not a number", e);
+            throw new IllegalArgumentException(where + "'" + field + "' is not a number; every field must be a number:"
+                    + " correct it or remove the row", e);
         }
         if (!Double.isFinite(v)) {
-            throw new IllegalArgumentException(where + "'" + field + "' is not a finite number");
+            throw new IllegalArgumentException(where + "'" + field + "' is not a finite number; a model cannot use NaN"
+                    + " or infinities: put a value in its place (impute it) or remove the row");
         }
         return v;
     }

@@ -17,7 +17,12 @@ import org.autodifflite.core.Tensor;
 import org.autodifflite.core.ops.LeakyReLU;
 import org.autodifflite.core.ops.ReLU;
 import org.autodifflite.core.ops.Sigmoid;
+import org.autodifflite.core.ops.Softmax;
 import org.autodifflite.core.ops.Tanh;
+import org.autodifflite.layers.ops.BinaryCrossEntropy;
+import org.autodifflite.layers.ops.MeanSquaredError;
+import org.autodifflite.layers.ops.SigmoidBinaryCrossEntropy;
+import org.autodifflite.layers.ops.SoftmaxCrossEntropy;
 
 /**
  * A model made of layers applied one after another, ending in a loss op: the front door of
@@ -243,7 +248,11 @@ public final class Sequential implements Model {
     }
 
     /**
-     * The model's output for a batch in evaluation mode (no dropout, no loss).
+     * The model's output for a batch in evaluation mode (no dropout, no loss): what the last
+     * layer computes. For a model trained with {@link SigmoidBinaryCrossEntropy} or
+     * {@link SoftmaxCrossEntropy} these are <em>logits</em>, not probabilities (those losses
+     * apply the sigmoid or softmax themselves); {@link #predictProbabilities(Tensor)} gives
+     * probabilities whatever the loss.
      *
      * @param x the batch, {@code inputWidth × m}
      * @return the output, {@code outputWidth × m}
@@ -254,6 +263,59 @@ public final class Sequential implements Model {
         Graph g = new Graph();
         return forward(g, g.input("X", x), false).value();
     }
+
+    /**
+     * The model's output for a batch as probabilities, in evaluation mode. What the last layer
+     * computes depends on the loss the model was built with, and this method reads it from there:
+     * <ul>
+     *   <li>{@link SigmoidBinaryCrossEntropy}: the output is logits; returns the sigmoid of each
+     *       entry (the probability of label 1);</li>
+     *   <li>{@link SoftmaxCrossEntropy}: the output is one logit per class (rows); returns the
+     *       softmax of each column (the classes' probabilities, summing to 1);</li>
+     *   <li>{@link BinaryCrossEntropy}: the output already is probabilities (the model ends in a
+     *       sigmoid); returns it as {@link #predict(Tensor)} does, after checking that every
+     *       entry lies within [0, 1].</li>
+     * </ul>
+     * Any other loss ({@link MeanSquaredError}, a loss of your own) predicts values, not
+     * probabilities, and is refused.
+     *
+     * @param x the batch, {@code inputWidth × m}
+     * @return the probabilities, {@code outputWidth × m}, each within [0, 1]
+     * @throws IllegalArgumentException if {@code x} does not have {@code inputWidth} rows, the
+     *     loss does not say what the output means, or a model with {@code BinaryCrossEntropy}
+     *     outputs a value outside [0, 1]
+     */
+    public Tensor predictProbabilities(Tensor x) {
+        // Exact classes, not instanceof: the loss decides what the output means, and only the
+        // shipped ops are known to mean it.
+        Class<?> kind = loss.getClass();
+        if (kind != SigmoidBinaryCrossEntropy.class && kind != SoftmaxCrossEntropy.class
+                && kind != BinaryCrossEntropy.class) {
+            throw new IllegalArgumentException("predictProbabilities: the model's loss is " + loss.name()
+                    + ", so its outputs are values, not probabilities (only BinaryCrossEntropy,"
+                    + " SigmoidBinaryCrossEntropy and SoftmaxCrossEntropy models predict probabilities); use predict(x)");
+        }
+        Tensor out = predict(x);
+        if (kind == SigmoidBinaryCrossEntropy.class) {
+            return SIGMOID.forward(out);
+        }
+        if (kind == SoftmaxCrossEntropy.class) {
+            return SOFTMAX_OVER_CLASSES.forward(out);
+        }
+        double[] d = out.data();
+        for (int k = 0; k < d.length; k++) {
+            if (!(d[k] >= 0.0 && d[k] <= 1.0)) {
+                throw new IllegalArgumentException("predictProbabilities: output [" + k / out.cols() + "]["
+                        + k % out.cols() + "] = " + d[k] + " is not within [0, 1]; a model trained with"
+                        + " BinaryCrossEntropy must end in a sigmoid (.sigmoid() as its last layer)");
+            }
+        }
+        return out;
+    }
+
+    private static final Op SIGMOID = new Sigmoid();
+    /** Classes are rows, samples columns: each column's logits become that sample's probabilities. */
+    private static final Op SOFTMAX_OVER_CLASSES = new Softmax(0);
 
     private Node forward(Graph g, Node in, boolean training) {
         Node cur = in;

@@ -8,10 +8,17 @@ import org.autodifflite.core.Tensor;
  * Metrics of a binary classifier: the confusion counts at a threshold, accuracy, precision,
  * recall and F1, and the threshold-free ROC-AUC.
  *
- * <p>Scores are the model's outputs (probabilities or any finite scores), labels are 0 or 1; both
- * are given as tensors of the same shape (usually 1 × n). A score {@code ≥ threshold} predicts 1.
- * Precision, recall and F1 are defined as 0 when their denominator is 0 (no predicted positives,
- * no actual positives).
+ * <p>Labels are 0 or 1; scores and labels are given as tensors of the same shape (usually
+ * 1 × n). {@link #at} takes <b>probabilities</b>: a score {@code ≥ threshold} predicts 1, and a
+ * threshold such as 0.5 only means something on the probability scale, so a score outside
+ * [0, 1] — a logit, from a model trained with
+ * {@link org.autodifflite.layers.ops.SigmoidBinaryCrossEntropy} — is refused rather than
+ * thresholded silently; {@code Sequential.predictProbabilities(x)} gives probabilities.
+ * {@link #rocAuc} takes any finite scores: it depends only on their order, which the sigmoid
+ * keeps, so logits and probabilities give the same area.
+ *
+ * <p>Precision, recall and F1 are defined as 0 when their denominator is 0 (no predicted
+ * positives, no actual positives).
  */
 public final class BinaryMetrics {
 
@@ -30,15 +37,28 @@ public final class BinaryMetrics {
     /**
      * Counts true and false positives and negatives at a threshold.
      *
-     * @param scores the scores, finite
+     * @param scores the predicted probabilities of label 1, each within [0, 1]
      * @param labels the labels, each 0 or 1, shaped like {@code scores}
-     * @param threshold a score at or above it predicts 1
+     * @param threshold a probability within [0, 1]; a score at or above it predicts 1
      * @return the metrics
-     * @throws IllegalArgumentException if the shapes differ or are empty, a score is not finite,
-     *     or a label is not 0 or 1
+     * @throws IllegalArgumentException if the shapes differ or are empty, a score is not within
+     *     [0, 1] (logits: apply a sigmoid first), the threshold is not within [0, 1], or a label
+     *     is not 0 or 1
      */
     public static BinaryMetrics at(Tensor scores, Tensor labels, double threshold) {
         validate(scores, labels);
+        if (!(threshold >= 0.0 && threshold <= 1.0)) {
+            throw new IllegalArgumentException("BinaryMetrics.at: the threshold is " + threshold
+                    + "; it is a probability and must be within [0, 1] (0.5 for the more likely class)");
+        }
+        double[] p = scores.data();
+        for (int k = 0; k < p.length; k++) {
+            if (!(p[k] >= 0.0 && p[k] <= 1.0)) {
+                throw new IllegalArgumentException("BinaryMetrics.at: score " + position(scores, k) + " = " + p[k]
+                        + " is not within [0, 1]; pass probabilities, not logits (apply a sigmoid to logits: Sequential.predictProbabilities(x) does it for a model"
+                        + " trained with SigmoidBinaryCrossEntropy)");
+            }
+        }
         int tp = 0;
         int fp = 0;
         int tn = 0;
@@ -107,7 +127,7 @@ public final class BinaryMetrics {
      * The area under the ROC curve: the probability that a random positive scores above a random
      * negative, counting ties as one half (the Mann–Whitney statistic with mid-ranks).
      *
-     * @param scores the scores, finite
+     * @param scores the scores, finite: probabilities, logits or any score that ranks the samples
      * @param labels the labels, each 0 or 1, shaped like {@code scores}
      * @return the ROC-AUC in [0, 1]
      * @throws IllegalArgumentException if the shapes differ or are empty, a score is not finite, a
@@ -147,6 +167,11 @@ public final class BinaryMetrics {
                     + negatives + " negatives; the AUC needs at least one of each");
         }
         return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+    }
+
+    /** Where entry {@code k} (row-major) sits: {@code [i][j]} in a matrix, {@code [k]} otherwise. */
+    private static String position(Tensor t, int k) {
+        return t.rank() == 2 ? "[" + k / t.dim(1) + "][" + k % t.dim(1) + "]" : "[" + k + "]";
     }
 
     private static void validate(Tensor scores, Tensor labels) {

@@ -62,7 +62,8 @@ class CsvTableTest {
         assertThat(d.features().toArray()).isEqualTo(new double[][] {{2, 4}, {1, 3}});
         assertThat(d.labels().toArray()).isEqualTo(new double[][] {{1, 0}});
         assertThatThrownBy(() -> t.toDataset("label"))
-                .hasMessage(t.source() + " line 2, column 1 'name': 'Smith, J.' is not a number");
+                .hasMessage(t.source() + " line 2, column 1 'name': 'Smith, J.' is not a number; every field must be a"
+                        + " number: correct it or remove the row");
     }
 
     @Test
@@ -81,9 +82,12 @@ class CsvTableTest {
             Arguments.of("a,b,y\n1,2,0\n3,4\n",
                 " line 3: expected 3 fields (one per header column), found 2; the row is short, missing 'y'"),
             Arguments.of("a,b,y\n1,2,0,7\n", " line 2: expected 3 fields (one per header column), found 4"),
-            Arguments.of("a,b,y\n1,2,0\n3,4,1\n5,x,1\n", " line 4, column 2 'b': 'x' is not a number"),
-            Arguments.of("a,b,y\n1,,0\n", " line 2, column 2 'b': the field is empty; every field must be a number"),
-            Arguments.of("a,b,y\n1,2,0\n1,NaN,1\n", " line 3, column 2 'b': 'NaN' is not a finite number"),
+            Arguments.of("a,b,y\n1,2,0\n3,4,1\n5,x,1\n", " line 4, column 2 'b': 'x' is not a number; every field must be"
+                    + " a number: correct it or remove the row"),
+            Arguments.of("a,b,y\n1,,0\n", " line 2, column 2 'b': the field is empty; every field must be a number: fill"
+                    + " it in or remove the row"),
+            Arguments.of("a,b,y\n1,2,0\n1,NaN,1\n", " line 3, column 2 'b': 'NaN' is not a finite number; a model cannot"
+                    + " use NaN or infinities: put a value in its place (impute it) or remove the row"),
             Arguments.of("a,b,y\n1,2,1e999\n", " line 2, label column 'y': 1e999 is not 0 or 1; labels must be 0 or 1,"
                     + " one value per class"),
             Arguments.of("a,b,y\n1,2,0.5\n", " line 2, label column 'y': 0.5 is not 0 or 1; labels must be 0 or 1,"
