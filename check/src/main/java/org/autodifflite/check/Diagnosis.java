@@ -29,8 +29,8 @@ final class Diagnosis {
 
     /** The checked entries of one input, as gathered by {@link InputChecker}. */
     static final class Entries {
-        /** the input's dims */
-        int[] dims = {0, 0};
+        /** the input's dims, any rank */
+        int[] dims = new int[0];
         int[] index;
         double[] analytic;
         /** the whole analytic gradient of the input (every entry, checked or not), or null */
