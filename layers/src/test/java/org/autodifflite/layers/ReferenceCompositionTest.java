@@ -243,7 +243,7 @@ class ReferenceCompositionTest {
     }
 
     /** Batch norm with the batch's statistics: over axis 1 of features × batch, axes 0, 2, 3 of images. */
-    private static Node batchNormTraining(Graph g, Node... in) {
+    static Node batchNormTraining(Graph g, Node... in) {
         Node x = in[0];
         int[] axes = statisticsAxes(x);
         Node centered = x.sub(x.meanKeepDims(axes));
@@ -253,7 +253,7 @@ class ReferenceCompositionTest {
     }
 
     /** Batch norm with the running statistics (inputs 3 and 4, data). */
-    private static Node batchNormEvaluation(Graph g, Node... in) {
+    static Node batchNormEvaluation(Graph g, Node... in) {
         Node x = in[0];
         Node centered = x.sub(perChannel(x, in[3]));
         return centered.div(perChannel(x, in[4]).add(BatchNorm.DEFAULT_EPSILON).sqrt()).mul(perChannel(x, in[1]))
