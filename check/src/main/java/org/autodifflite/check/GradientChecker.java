@@ -45,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * passes. <b>Seed mode</b> ({@link #seedMode()}) reproduces the notebook: ε = 1e-7, plain central
  * difference, {@code ‖a−n‖/(‖a‖+‖n‖)} against 1e-7 per input, no kink handling.
  *
+ * <p><b>Any rank.</b> Inputs and outputs may have any number of axes. Entries are named by
+ * their index tuples, outermost axis first ({@code (3, 2, 1, 1)} of a 4×3×3×3 convolution weight),
+ * in the text, the JSON ({@link EntryResult#index()}) and the HTML reports; the diagnoses read the
+ * whole tensor (a transpose is on the last two axes of each matrix of a batch; failing entries
+ * that share an index of an axis are located there).
+ *
  * <p><b>Coverage.</b> {@link #exhaustive()} (default) checks every entry; {@link #fast(int)} k
  * random directions per input (2k forward evaluations whatever the size), then a sample of
  * entries and a halving search when a direction fails; {@link #subset(int)} at most N seeded
