@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * The check of one entry of one input: where it is, both gradients and the verdict.
  *
- * @param index the entry's position in the input, one index per axis, outermost first (for a
- *     matrix {@code [row, col]})
+ * @param index the entry's position in the input, one index per axis, outermost first: {@code [r, c]}
+ *     for a matrix, {@code [n, c, h, w]} for an N×C×H×W tensor, {@code [k]} for a vector, empty for
+ *     a rank-0 tensor
  * @param analytic the gradient from the op's backward (or the graph's backward, end to end; in a
  *     reference check, the fused op's backward)
  * @param numeric the central-difference estimate (in a reference check, the reference
@@ -30,17 +31,10 @@ public record EntryResult(List<Integer> index, double analytic, double numeric, 
         index = List.copyOf(index);
     }
 
-    /** @return the entry's row: the second-to-last index (0 for a tensor of rank below 2) */
-    public int row() {
-        return index.size() >= 2 ? index.get(index.size() - 2) : 0;
-    }
-
-    /** @return the entry's column: the last index (0 for a rank-0 tensor) */
-    public int col() {
-        return index.isEmpty() ? 0 : index.get(index.size() - 1);
-    }
-
-    /** @return the position as text, for example {@code (0, 2)} */
+    /**
+     * @return the position as text, one index per axis: {@code (0, 2)} for a matrix,
+     *     {@code (1, 0, 2, 3)} for rank 4, {@code (5)} for a vector, {@code ()} for rank 0
+     */
     public String position() {
         StringBuilder sb = new StringBuilder("(");
         for (int a = 0; a < index.size(); a++) {

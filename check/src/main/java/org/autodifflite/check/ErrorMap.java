@@ -50,6 +50,27 @@ final class ErrorMap {
         java.util.Arrays.fill(error, Double.NaN);
     }
 
+    /**
+     * Names a cell by index tuples of the input, whatever its rank: {@code (1, 0, 2, 3)} for one
+     * entry; for a block of a downsampled map, its first and last entries, {@code (0, 0, 0) … (1,
+     * 3, 7)} (the rows of the map are all axes but the last, flattened).
+     *
+     * @param rr the cell's row in the map
+     * @param cc the cell's column
+     * @return the entry or block the cell stands for
+     */
+    String cellName(int rr, int cc) {
+        int r0 = rr * blockRows;
+        int c0 = cc * blockCols;
+        String first = Shapes.index(r0 * cols + c0, dims);
+        if (!downsampled()) {
+            return first;
+        }
+        int r1 = Math.min(rows, r0 + blockRows) - 1;
+        int c1 = Math.min(cols, c0 + blockCols) - 1;
+        return "block " + first + " … " + Shapes.index(r1 * cols + c1, dims);
+    }
+
     /** @return whether each cell stands for a block of several entries */
     boolean downsampled() {
         return blockRows > 1 || blockCols > 1;

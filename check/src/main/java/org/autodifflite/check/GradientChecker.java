@@ -45,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * passes. <b>Seed mode</b> ({@link #seedMode()}) reproduces the notebook: ε = 1e-7, plain central
  * difference, {@code ‖a−n‖/(‖a‖+‖n‖)} against 1e-7 per input, no kink handling.
  *
+ * <p><b>Any rank.</b> Inputs and outputs may have any number of axes. Entries are named by
+ * their index tuples, outermost axis first ({@code (3, 2, 1, 1)} of a 4×3×3×3 convolution weight),
+ * in the text, the JSON ({@link EntryResult#index()}) and the HTML reports; the diagnoses read the
+ * whole tensor (a transpose is on the last two axes of each matrix of a batch; failing entries
+ * that share an index of an axis are located there).
+ *
  * <p><b>Coverage.</b> {@link #exhaustive()} (default) checks every entry; {@link #fast(int)} k
  * random directions per input (2k forward evaluations whatever the size), then a sample of
  * entries and a halving search when a direction fails; {@link #subset(int)} at most N seeded
@@ -261,13 +267,21 @@ public final class GradientChecker {
      * no step: the forward values, then the backward for a seeded random upstream gradient
      * {@code u} (the same for both) — the fused op's {@code backward(x, y, u)} against the
      * gradients the engine derives for the reference built on a private graph. Entries are
-     * compared within a floating-point bound, {@code |f − r| ≤ 64·√m·ε·(|f| + |r| + s)} with
-     * {@code s} the largest entry of that tensor on the reference side and {@code m} the number of
-     * terms an entry sums (the output's size for a gradient), so a difference of 1e-6 relative in
-     * one entry fails. A forward that differs is its own verdict
-     * ({@link Verdict#FORWARD_DIFFERS}); a wrong gradient gets the same diagnoses as
+     * compared within a floating-point bound that accounts for the conditioning of the point:
+     * {@code |f − r| ≤ 64·√m·ε·(|f| + |r| + s) + 8·range}, the first term the classic bound for
+     * a well-conditioned sum of {@code m} terms ({@code s} the largest entry of that tensor on the
+     * reference side), the second the rounding noise measured at this point: the range of
+     * {@code fused − reference} over 6 points where the differentiable inputs and {@code u} are
+     * nudged by a few ulps and each op of the reference commits a simulated rounding error. So a
+     * result that is the small difference of large terms (batch or layer norm over two values, a
+     * confident softmax cross-entropy) passes, while a difference of 1e-6 relative in a single
+     * entry fails wherever both sides resolve that entry to better than 1e-8 (the derivation is
+     * on {@code ReferenceCheck} and in {@code docs/checker.md}). A forward that differs is its
+     * own verdict ({@link Verdict#FORWARD_DIFFERS}); a wrong gradient gets the same diagnoses as
      * {@link #checkOp} (ratio, sign flip, all zero, transposed, ignores the upstream gradient, the
      * worst entries), worded "fused" against "reference". Only the seed of this checker matters.
+     * The fused op is evaluated, and the reference built, 7 times; the reference must be a pure
+     * function of the nodes it is given.
      *
      * <pre>{@code
      * CheckReport r = GradientChecker.defaults().checkAgainst(new Linear(),

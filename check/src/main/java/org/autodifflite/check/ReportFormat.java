@@ -116,8 +116,8 @@ final class ReportFormat {
         boolean reference = r.kind() == CheckReport.Kind.REFERENCE;
         boolean alone = reference || r.kind() == CheckReport.Kind.OP;
         if (reference) {
-            sb.append("settings: no step; entries compared within 64·√m·ε·(|fused| + |reference| + scale)"
-                    + " · upstream gradient seed ").append(s.seed()).append('\n');
+            wrap(sb, "settings: no step; entries compared within " + ReferenceCheck.boundText()
+                    + " · upstream gradient seed " + s.seed(), "", "  ", false);
         } else {
             sb.append("settings: mode ").append(s.modeText()).append(" · coverage ").append(s.coverageText())
                     .append(" · ").append(s.seedMode() ? "threshold " : "tolerance ").append(num(s.tolerance()))
@@ -404,8 +404,6 @@ final class ReportFormat {
                 EntryResult e = worst.get(q);
                 sb.append(q == 0 ? "" : ",").append('{');
                 field(sb, "index", e.index().toString().replace(" ", "")).append(',');
-                field(sb, "row", String.valueOf(e.row())).append(',');
-                field(sb, "col", String.valueOf(e.col())).append(',');
                 field(sb, "analytic", jnum(e.analytic())).append(',');
                 field(sb, "numeric", jnum(e.numeric())).append(',');
                 field(sb, "allowed", jnum(e.allowed())).append(',');

@@ -202,9 +202,7 @@ final class ReportHtml {
                         fill = heat(v, lo, hi);
                         cls = s == ErrorMap.FAIL ? "fail" : "pass";
                 }
-                String at = m.downsampled() ? "rows " + rr * m.blockRows + "–" + (Math.min(m.rows, (rr + 1) * m.blockRows) - 1)
-                        + ", cols " + cc * m.blockCols + "–" + (Math.min(m.cols, (cc + 1) * m.blockCols) - 1)
-                        : "(" + rr + ", " + cc + ")";
+                String at = m.cellName(rr, cc);
                 sb.append("<rect class=\"").append(cls).append("\" x=\"").append(1 + cc * cell).append("\" y=\"")
                         .append(1 + rr * cell).append("\" width=\"").append(cell).append("\" height=\"").append(cell)
                         .append("\" fill=\"").append(fill).append('"')
@@ -249,7 +247,7 @@ final class ReportHtml {
         sb.append("<section id=\"settings\">\n<h2>Settings</h2>\n<dl>\n");
         if (r.kind() == CheckReport.Kind.REFERENCE) {
             item(sb, "method", "fused op against its reference composition; no step");
-            item(sb, "bound", "|fused − reference| ≤ 64·√m·ε·(|fused| + |reference| + scale) per entry");
+            item(sb, "bound", ReferenceCheck.boundText() + ", per entry");
         } else {
             item(sb, "mode", s.modeText());
             item(sb, "coverage", s.coverageText());

@@ -2,6 +2,7 @@ package org.autodifflite.check;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.autodifflite.core.Graph;
 import org.autodifflite.core.Tensor;
 
 /**
@@ -92,98 +93,18 @@ final class Shapes {
     }
 
     /**
-     * The axes of {@code to} over which a tensor of shape {@code to} must be summed to get shape
-     * {@code from}, when {@code from} broadcasts to {@code to} under NumPy's rules (aligned on the
-     * right; a missing or size-1 axis of {@code from} is stretched), else null.
-     *
-     * @param from the smaller shape
-     * @param to the broadcast shape
-     * @return the axes of {@code to} to sum over (empty when the shapes are equal), or null
-     */
-    static int[] broadcastAxes(int[] from, int[] to) {
-        if (from.length > to.length) {
-            // Leading size-1 axes of `from` may be dropped (NumPy keeps them only as 1s).
-            for (int a = 0; a < from.length - to.length; a++) {
-                if (from[a] != 1) {
-                    return null;
-                }
-            }
-            int[] trimmed = new int[to.length];
-            System.arraycopy(from, from.length - to.length, trimmed, 0, to.length);
-            from = trimmed;
-        }
-        int lead = to.length - from.length;
-        List<Integer> axes = new ArrayList<>();
-        for (int a = 0; a < to.length; a++) {
-            if (a < lead) {
-                axes.add(a);
-                continue;
-            }
-            int f = from[a - lead];
-            if (f == to[a]) {
-                continue;
-            }
-            if (f != 1) {
-                return null;
-            }
-            axes.add(a);
-        }
-        return axes.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    /**
-     * Why a gradient has the wrong shape, when the shapes say: a gradient left at the output's
-     * (broadcast) shape instead of being summed down to its input's shape, one summed over the
-     * wrong axes, or one transposed.
+     * Why a gradient has the wrong shape, when the shapes say (un-reduced, reduced over the wrong
+     * axes, transposed): {@link Graph#gradientShapeHint}, the one definition the engine's error
+     * uses too.
      *
      * @param grad the dims of the gradient returned
      * @param input the dims of the input it is for
      * @param output the dims of the op's output, or null if not known
      * @param name the input's name, for the text
-     * @return a sentence to append to the shape error (starting with "; "), or the empty string
+     * @return a sentence to append to the shape error, or the empty string
      */
     static String gradientShapeHint(int[] grad, int[] input, int[] output, String name) {
-        int[] need = broadcastAxes(input, grad);
-        if (need != null && need.length > 0) {
-            String whose = output != null && java.util.Arrays.equals(grad, output) ? "the output's shape "
-                    : "the broadcast shape ";
-            return "; it looks un-reduced: it has " + whose + shape(grad) + ", and " + name + " ("
-                    + shape(input) + ") is broadcast along " + axes(need) + " of it; sum the gradient over "
-                    + axes(need) + " down to " + shape(input) + " (Tensor.sumTo(" + shape(input) + "))";
-        }
-        if (output != null) {
-            int[] wanted = broadcastAxes(input, output);
-            int[] done = broadcastAxes(grad, output);
-            if (wanted != null && done != null && wanted.length > 0 && !java.util.Arrays.equals(wanted, done)) {
-                return "; it looks reduced over the wrong axes: " + name + " (" + shape(input)
-                        + ") is broadcast along " + axes(wanted) + " of the output " + shape(output)
-                        + ", so sum the upstream gradient over " + axes(wanted) + " (Tensor.sumTo("
-                        + shape(input) + ")), not over " + axes(done);
-            }
-        }
-        if (grad.length == input.length && grad.length >= 2) {
-            int r = grad.length;
-            boolean swapped = grad[r - 1] == input[r - 2] && grad[r - 2] == input[r - 1];
-            for (int a = 0; a < r - 2; a++) {
-                swapped &= grad[a] == input[a];
-            }
-            if (swapped) {
-                return " (it looks transposed)";
-            }
-        }
-        return "";
-    }
-
-    /** @return for example {@code axis 1} or {@code axes 0 and 2} */
-    static String axes(int[] axes) {
-        if (axes.length == 1) {
-            return "axis " + axes[0];
-        }
-        StringBuilder sb = new StringBuilder("axes ");
-        for (int k = 0; k < axes.length; k++) {
-            sb.append(k == 0 ? "" : k == axes.length - 1 ? " and " : ", ").append(axes[k]);
-        }
-        return sb.toString();
+        return Graph.gradientShapeHint(grad, input, output, name);
     }
 
     /**

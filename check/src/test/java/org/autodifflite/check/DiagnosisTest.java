@@ -71,8 +71,8 @@ class DiagnosisTest {
         assertThat(f.diagnosis()).startsWith("1 of 12 checked entries differ by more than allowed")
                 .contains("worst: (1, 2): analytic");
         EntryResult worst = f.worstEntries().get(0);
-        assertThat(worst.row()).isEqualTo(1);
-        assertThat(worst.col()).isEqualTo(2);
+        assertThat(worst.index()).containsExactly(1, 2);
+        assertThat(worst.position()).isEqualTo("(1, 2)");
         assertThat(worst.analytic() - worst.numeric()).isCloseTo(0.5 * uAt(x, 1, 2), org.assertj.core.api.Assertions.within(1e-6));
         assertThat(f.worstEntries()).hasSize(1);
     }

@@ -186,7 +186,10 @@ class ReferenceCheckTest {
         assertThat(ReferenceCheck.factor(1)).isEqualTo(64 * Math.ulp(1.0));
         assertThat(ReferenceCheck.factor(1_000_000)).isLessThan(1e-10);
         String text = CHECKER.checkAgainst(TestOps.linear(), LINEAR_REFERENCE, linearInputs()).render();
-        assertThat(text).contains("settings: no step; entries compared within 64·√m·ε·(|fused| + |reference| + scale)")
+        assertThat(text.replaceAll("\\s+", " ")).contains("settings: no step; entries compared within |fused − reference| ≤"
+                + " 64·√m·ε·(|fused| + |reference| + scale) + 8 × the range of fused − reference over 6 points nudged by"
+                + " ±2⁻⁴⁸, the reference's ops jittered by ±ε (rounding noise)")
                 .contains("fused op: Linear (against its reference composition)");
+        assertThat(text.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(120));
     }
 }

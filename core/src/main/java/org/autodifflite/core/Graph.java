@@ -460,6 +460,30 @@ public final class Graph {
         return values;
     }
 
+    /**
+     * Why a gradient a backward returned has the wrong shape, in words, when the shapes tell: the
+     * one definition used by {@link #backward}'s error and by the gradient checker. Shapes of any
+     * rank, broadcasting by NumPy's rule:
+     * <ul>
+     * <li>left at the output's (broadcast) shape: {@code "; it looks un-reduced: … sum the
+     * gradient over axes 0 and 2 down to 4×1 (Tensor.sumTo(4×1))"};</li>
+     * <li>summed over other axes than the input was broadcast along: {@code "; it looks reduced
+     * over the wrong axes: …"};</li>
+     * <li>its last two axes swapped: {@code " (it looks transposed)"} (rank 2) or
+     * {@code " (it looks transposed: its last two axes, 2 and 3, are swapped)"}.</li>
+     * </ul>
+     *
+     * @param gradient the dims of the gradient returned
+     * @param input the dims of the input it is for
+     * @param output the dims of the op's output, or null if not known
+     * @param inputName the input's name, for the text
+     * @return a sentence to append to a shape error (starting with {@code "; "} or
+     *     {@code " ("}), or the empty string when the shapes suggest nothing
+     */
+    public static String gradientShapeHint(int[] gradient, int[] input, int[] output, String inputName) {
+        return Shapes.gradientHint(gradient, input, output, inputName);
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Graph of ").append(nodes.size()).append(" nodes");
@@ -533,9 +557,8 @@ public final class Graph {
                         + (grads[i] == null ? "null" : grads[i].shape()) + " gradient for input " + i
                         + " (" + op.inputName(i) + ", node '" + ins.get(i).label() + "') of shape "
                         + in.shape() + "; each gradient must be shaped like its input"
-                        + (grads[i] != null && grads[i].rank() == 2 && in.rank() == 2
-                                && grads[i].rows() == in.cols() && grads[i].cols() == in.rows()
-                                ? " (it looks transposed)" : ""));
+                        + (grads[i] == null ? "" : Shapes.gradientHint(grads[i].dims(), in.dims(),
+                                n.value.dims(), op.inputName(i))));
             }
         }
     }

@@ -309,4 +309,89 @@ final class Shapes {
         }
         return index;
     }
+
+    /**
+     * The axes of {@code to} over which a tensor of shape {@code to} must be summed to get shape
+     * {@code from}, when {@code from} broadcasts to {@code to} under NumPy's rule (aligned on the
+     * right; a missing or size-1 axis of {@code from} is stretched), else null.
+     *
+     * @param from the smaller shape (leading axes of length 1 beyond {@code to}'s rank may be
+     *     dropped, as NumPy drops them)
+     * @param to the broadcast shape
+     * @return the axes of {@code to} to sum over, ascending (empty when the shapes are equal), or
+     *     null
+     */
+    static int[] broadcastAxes(int[] from, int[] to) {
+        int extra = from.length - to.length;
+        for (int a = 0; a < extra; a++) {
+            if (from[a] != 1) {
+                return null;
+            }
+        }
+        int[] axes = new int[to.length];
+        int n = 0;
+        for (int a = 0; a < to.length; a++) {
+            int f = a - (to.length - from.length);
+            if (f < 0) {
+                axes[n++] = a; // an axis `from` does not have: stretched
+            } else if (from[f] != to[a]) {
+                if (from[f] != 1) {
+                    return null;
+                }
+                axes[n++] = a;
+            }
+        }
+        return java.util.Arrays.copyOf(axes, n);
+    }
+
+    /** @return for example {@code axis 1} or {@code axes 0, 2 and 3} */
+    static String axesText(int[] axes) {
+        if (axes.length == 1) {
+            return "axis " + axes[0];
+        }
+        StringBuilder sb = new StringBuilder("axes ");
+        for (int k = 0; k < axes.length; k++) {
+            sb.append(k == 0 ? "" : k == axes.length - 1 ? " and " : ", ").append(axes[k]);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Why a gradient a backward returned has the wrong shape, when the shapes say: left at the
+     * output's (broadcast) shape instead of summed down to its input's, summed over the wrong
+     * axes, or with its last two axes swapped. Shapes of any rank; see
+     * {@link Graph#gradientShapeHint}.
+     */
+    static String gradientHint(int[] grad, int[] input, int[] output, String name) {
+        int[] need = broadcastAxes(input, grad);
+        if (need != null && need.length > 0) {
+            String whose = output != null && java.util.Arrays.equals(grad, output) ? "the output's shape "
+                    : "the broadcast shape ";
+            return "; it looks un-reduced: it has " + whose + format(grad) + ", and " + name + " ("
+                    + format(input) + ") is broadcast along " + axesText(need) + " of it; sum the gradient over "
+                    + axesText(need) + " down to " + format(input) + " (Tensor.sumTo(" + format(input) + "))";
+        }
+        if (output != null) {
+            int[] wanted = broadcastAxes(input, output);
+            int[] done = broadcastAxes(grad, output);
+            if (wanted != null && done != null && wanted.length > 0 && !java.util.Arrays.equals(wanted, done)) {
+                return "; it looks reduced over the wrong axes: " + name + " (" + format(input)
+                        + ") is broadcast along " + axesText(wanted) + " of the output " + format(output)
+                        + ", so sum the upstream gradient over " + axesText(wanted) + " (Tensor.sumTo("
+                        + format(input) + ")), not over " + axesText(done);
+            }
+        }
+        int r = grad.length;
+        if (r == input.length && r >= 2 && grad[r - 1] == input[r - 2] && grad[r - 2] == input[r - 1]) {
+            for (int a = 0; a < r - 2; a++) {
+                if (grad[a] != input[a]) {
+                    return "";
+                }
+            }
+            // Rank 2 keeps the words people know; beyond, which axes are swapped matters.
+            return r == 2 ? " (it looks transposed)"
+                    : " (it looks transposed: its last two axes, " + (r - 2) + " and " + (r - 1) + ", are swapped)";
+        }
+        return "";
+    }
 }

@@ -148,6 +148,17 @@ class GraphTest {
                 .hasMessageContaining("3×2 gradient for input 0 (x, node 'x') of shape 2×3")
                 .hasMessageContaining("transposed");
 
+        // Any rank: the last two axes swapped, and a gradient left at the broadcast shape.
+        Graph t = new Graph();
+        Node t3 = t.apply("bad3", TestOps.backwardReturning(Tensor.zeros(2, 4, 3)), t.variable("x", Tensor.zeros(2, 3, 4)));
+        assertThatThrownBy(() -> t.backward(t3)).hasMessageContaining("2×4×3 gradient for input 0 (x, node 'x') of shape 2×3×4")
+                .hasMessageContaining("(it looks transposed: its last two axes, 1 and 2, are swapped)");
+        Graph u = new Graph();
+        Node u4 = u.apply("bad4", TestOps.backwardReturning(Tensor.zeros(2, 5, 3, 4)), u.variable("x", Tensor.zeros(2, 1, 3, 4)));
+        assertThatThrownBy(() -> u.backward(u4)).hasMessageContaining("it looks un-reduced: it has the broadcast shape"
+                + " 2×5×3×4, and x (2×1×3×4) is broadcast along axis 1 of it; sum the gradient over axis 1 down to"
+                + " 2×1×3×4 (Tensor.sumTo(2×1×3×4))");
+
         Graph h = new Graph();
         Node y = h.apply("few", TestOps.backwardReturning(), h.variable("x", Tensor.zeros(1, 1)));
         assertThatThrownBy(() -> h.backward(y)).hasMessageContaining("Broken 'few': backward returned 0 gradients for 1 input");
@@ -257,5 +268,21 @@ class GraphTest {
         assertThatThrownBy(() -> g.gradients(loss, java.util.List.of(stranger)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'stranger' is not used in this graph").hasMessageContaining("[w, unused]");
+    }
+
+    @Test
+    void theGradientShapeHintNamesAxesForAnyRank() {
+        assertThat(Shapes.broadcastAxes(new int[] {4, 1}, new int[] {2, 4, 3})).containsExactly(0, 2);
+        assertThat(Shapes.broadcastAxes(new int[] {3}, new int[] {2, 3})).containsExactly(0);
+        assertThat(Shapes.broadcastAxes(new int[] {1, 1, 2, 3}, new int[] {2, 3})).isEmpty();
+        assertThat(Shapes.broadcastAxes(new int[] {2, 3}, new int[] {2, 3})).isEmpty();
+        assertThat(Shapes.broadcastAxes(new int[] {5}, new int[] {2, 3})).isNull();
+        assertThat(Shapes.broadcastAxes(new int[] {2, 2, 3}, new int[] {2, 3})).isNull();
+        assertThat(Graph.gradientShapeHint(new int[] {2, 5, 3, 4}, new int[] {5, 1, 1}, new int[] {2, 5, 3, 4}, "b"))
+                .isEqualTo("; it looks un-reduced: it has the output's shape 2×5×3×4, and b (5×1×1) is broadcast along"
+                        + " axes 0, 2 and 3 of it; sum the gradient over axes 0, 2 and 3 down to 5×1×1"
+                        + " (Tensor.sumTo(5×1×1))");
+        assertThat(Graph.gradientShapeHint(new int[] {3, 2}, new int[] {2, 3}, null, "W")).isEqualTo(" (it looks transposed)");
+        assertThat(Graph.gradientShapeHint(new int[] {3}, new int[] {2}, null, "W")).isEmpty();
     }
 }

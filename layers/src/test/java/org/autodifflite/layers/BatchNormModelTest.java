@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.math3.random.Well19937c;
 import org.autodifflite.check.CheckReport;
+import org.autodifflite.check.Composition;
 import org.autodifflite.check.GradientChecker;
 import org.autodifflite.core.Graph;
 import org.autodifflite.core.Node;
+import org.autodifflite.core.Op;
 import org.autodifflite.core.Parameter;
 import org.autodifflite.core.Tensor;
 import org.autodifflite.core.ops.ReLU;
@@ -122,6 +124,76 @@ class BatchNormModelTest {
             mg.commitUpdates();
             assertThat(buffer(model, bn + ".runningMean")).isEqualTo(want.mean());
             assertThat(buffer(model, bn + ".runningVar")).isEqualTo(want.variance());
+        }
+    }
+
+    /**
+     * Every way of checking batch norm, in training and in evaluation mode, on the model's own
+     * tensors, leaves the parameters, their gradients, the running statistics and every node's
+     * value bit for bit: {@code checkOp} of the node (its inputs are the model's tensors
+     * themselves, not copies), {@code checkAgainst} its composition, {@code checkEndToEnd},
+     * {@code checkGraph} in subset mode, a planted bug in the node's op checked alone and in the
+     * graph, and every rendering of the failing reports (text, JSON, HTML with its heat maps).
+     */
+    @Test
+    void everyCheckAndEveryReportLeavesTheStateBitForBit() {
+        for (GraphModel model : List.of(mlp(), images())) {
+            String x = model.dataNames().get(0);
+            boolean flat = x.equals("x");
+            Tensor data = flat ? Tensor.randn(new int[] {3, 6}, 15L).scale(2).add(Tensor.scalar(1))
+                    : Tensor.randn(new int[] {4, 2, 3, 3}, 15L).scale(2).add(Tensor.scalar(1));
+            Map<String, Tensor> batch = Map.of(x, data, "y", labels(data.dim(flat ? 1 : 0), 16L));
+            Trainer.of(model, new Sgd(0.05)).epochs(1).batchSize(6).fit(batch);
+            String bn = flat ? "bn1" : "bn";
+            for (boolean training : new boolean[] {true, false}) {
+                ModelGraph mg = model.graph(batch, training);
+                Graph g = mg.graph();
+                Node node = g.node(bn);
+                List<Parameter> all = new ArrayList<>(model.parameters());
+                all.addAll(model.buffers());
+                List<long[]> before = NothingLostTest.snapshot(all, g);
+                String mode = training ? "training" : "evaluation";
+                Tensor[] in = Graph.inputValues(node);   // the model's tensors, not copies
+
+                CheckReport alone = CHECKER.checkOp(node.op(), in);
+                assertThat(alone.passed()).as("%s checkOp:%n%s", mode, alone.render()).isTrue();
+                Composition reference = training ? ReferenceCompositionTest::batchNormTraining
+                        : ReferenceCompositionTest::batchNormEvaluation;
+                CheckReport against = CHECKER.checkAgainst(node.op(), reference, in);
+                assertThat(against.passed()).as("%s checkAgainst:%n%s", mode, against.render()).isTrue();
+                CheckReport e2e = CHECKER.checkEndToEnd(g, mg.loss());
+                assertThat(e2e.passed()).as("%s checkEndToEnd:%n%s", mode, e2e.render()).isTrue();
+                assertThat(CHECKER.subset(3).checkGraph(g, mg.loss()).passed()).isTrue();
+
+                // A bug planted in the node's op: the reports of a failure render every part.
+                Op doubled = new PlantedBug(node.op(), (xs, y, u) -> {
+                    Tensor[] grads = node.op().backward(xs, y, u).clone();
+                    grads[1] = grads[1].scale(2);
+                    return grads;
+                });
+                CheckReport bug = CHECKER.checkOp(doubled, in);
+                assertThat(bug.failures()).singleElement().satisfies(f -> assertThat(f.inputName()).isEqualTo("gamma"));
+                CheckReport bugAgainst = CHECKER.checkAgainst(doubled, reference, in);
+                assertThat(bugAgainst.failures()).singleElement().satisfies(f ->
+                        assertThat(f.diagnosis()).contains("fused = 2.00 × reference"));
+                Graph h = new Graph();
+                Node[] copies = new Node[in.length];
+                for (int i = 0; i < in.length; i++) {
+                    Node src = node.inputs().get(i);
+                    copies[i] = src.parameter() != null ? h.parameter(src.parameter()) : h.input(src.label(), in[i]);
+                }
+                Node out = h.apply("bn", doubled, copies);
+                Node loss = out.mul(h.constant(Tensor.randn(out.value().dims(), 17L))).sum();
+                CheckReport graphBug = CHECKER.checkGraph(h, loss);
+                assertThat(graphBug.passed()).isFalse();
+                for (CheckReport r : List.of(bug, bugAgainst, graphBug)) {
+                    assertThat(r.render()).contains("gamma");
+                    assertThat(r.toJson()).contains("\"worst\":[{\"index\":[");
+                    assertThat(r.toHtml()).contains("<svg class=\"heatmap\"");
+                    r.summary();
+                }
+                NothingLostTest.assertSame(before, NothingLostTest.snapshot(all, g));
+            }
         }
     }
 

@@ -8,11 +8,18 @@ import org.apache.commons.math3.random.RandomGenerator;
 import org.autodifflite.check.Verdict;
 import org.autodifflite.core.Op;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.core.ops.Add;
 import org.autodifflite.core.ops.LeakyReLU;
+import org.autodifflite.core.ops.MatMul;
+import org.autodifflite.core.ops.Multiply;
 import org.autodifflite.core.ops.ReLU;
 import org.autodifflite.core.ops.Sigmoid;
+import org.autodifflite.core.ops.Softmax;
+import org.autodifflite.core.ops.Sum;
 import org.autodifflite.core.ops.Tanh;
+import org.autodifflite.layers.ops.BatchNorm;
 import org.autodifflite.layers.ops.BinaryCrossEntropy;
+import org.autodifflite.layers.ops.Conv2d;
 import org.autodifflite.layers.ops.Dropout;
 import org.autodifflite.layers.ops.Linear;
 import org.autodifflite.layers.ops.MeanSquaredError;
@@ -42,6 +49,8 @@ final class Mutants {
         MISSING,
         /** CONTRACT, not linear in the upstream gradient */
         IGNORES_UPSTREAM,
+        /** CONTRACT, a broadcast input's gradient left at the output's shape: the axes to sum over named */
+        UNREDUCED,
         /** FAIL, the input named, the worst entries listed (no simpler pattern to recognize) */
         WRONG
     }
@@ -61,7 +70,7 @@ final class Mutants {
 
         /** @return the verdict the checker must give the wrong input */
         Verdict verdict() {
-            return kind == Kind.IGNORES_UPSTREAM ? Verdict.CONTRACT : Verdict.FAIL;
+            return kind == Kind.IGNORES_UPSTREAM || kind == Kind.UNREDUCED ? Verdict.CONTRACT : Verdict.FAIL;
         }
 
         /** @return the words the diagnosis must contain, in this order, besides the place to fix */
@@ -69,6 +78,9 @@ final class Mutants {
             if (kind == Kind.IGNORES_UPSTREAM) {
                 return new String[] {"backward is not linear in the upstream gradient",
                     "also: backward ignores the upstream gradient"};
+            }
+            if (kind == Kind.UNREDUCED) {
+                return new String[] {"it looks un-reduced", "sum the gradient over"};
             }
             return new String[] {text()};
         }
@@ -90,7 +102,8 @@ final class Mutants {
 
         /** @return the place the diagnosis must name, e.g. {@code W in Linear's backward} */
         String where() {
-            return op.inputName(input) + " in " + op.name() + "'s backward";
+            return kind == Kind.UNREDUCED ? "gradient for " + op.inputName(input) + " of shape"
+                    : op.inputName(input) + " in " + op.name() + "'s backward";
         }
 
         @Override
@@ -128,14 +141,162 @@ final class Mutants {
         out.add(new Mutant("sign flipped", edit(op, i, (g, x, y, u) -> g.scale(-1)), i, Kind.SIGN, -1, any));
         boolean canBeSquare = !(op instanceof Linear && i == 2);   // b is out × 1
         if (canBeSquare) {
-            out.add(new Mutant("transposed (square input)", edit(op, i, (g, x, y, u) -> g.transpose()), i,
+            out.add(new Mutant("transposed (square input)", edit(op, i, (g, x, y, u) -> g.transpose(-2, -1)), i,
                     Kind.TRANSPOSED, 1, rng -> RandomInputs.draw(op, rng, i)));
         }
         out.add(new Mutant("upstream gradient ignored", new PlantedBug(op, (x, y, u) -> {
             Tensor[] g = op.backward(x, y, u);
-            g[i] = op.backward(x, y, Tensor.ones(u.rows(), u.cols()))[i];
+            g[i] = op.backward(x, y, Tensor.onesLike(u))[i];
             return g;
         }), i, Kind.IGNORES_UPSTREAM, 1, any));
+    }
+
+    /**
+     * The same families on N-D shapes (rank 3–4), planted in the core primitives and the spatial
+     * and normalization ops: a batched {@link MatMul}, broadcasting {@link Add} and
+     * {@link Multiply}, {@link Sum} and {@link Softmax} over an inner axis, {@link Conv2d} and
+     * {@link BatchNorm} (training). Each differentiable input gets the generic bugs (scale
+     * ×2/×0.5/×1.01, sign flip, transposed on the last two axes where they can be square, upstream
+     * gradient ignored where that is not simply zero), and each op its own: a transpose missing,
+     * a broadcast reduction missing or over the wrong axis, the output or the input used where the
+     * other belongs, a dropped term, a statistic over the wrong axes.
+     *
+     * @return every N-D planted bug
+     */
+    static List<Mutant> nd() {
+        List<Mutant> out = new ArrayList<>();
+        MatMul mm = new MatMul();
+        for (int i = 0; i < 2; i++) {
+            int input = i;
+            generic(out, mm, i, rng -> NdInputs.matmul(rng, NdInputs.ANY), rng -> NdInputs.matmul(rng, input), true);
+        }
+        out.add(new Mutant("dA = G·B, the transpose of B forgotten (square B)", new PlantedBug(mm, (x, y, g) ->
+                new Tensor[] {g.matmul(x[1]).sumTo(x[0].dims()), x[0].matmulTransposeLeft(g).sumTo(x[1].dims())}),
+                0, Kind.WRONG, 1, rng -> NdInputs.matmul(rng, 1)));
+        out.add(new Mutant("dB = A·G, the transpose of A forgotten (square A)", new PlantedBug(mm, (x, y, g) ->
+                new Tensor[] {g.matmulTransposeRight(x[1]).sumTo(x[0].dims()), x[0].matmul(g).sumTo(x[1].dims())}),
+                1, Kind.WRONG, 1, rng -> NdInputs.matmul(rng, 0)));
+        out.add(new Mutant("dB of a B broadcast over the batch not summed over it", new PlantedBug(mm, (x, y, g) ->
+                new Tensor[] {g.matmulTransposeRight(x[1]), x[0].matmulTransposeLeft(g)}),
+                1, Kind.UNREDUCED, 1, NdInputs::matmulBroadcastB));
+
+        Add add = new Add();
+        for (int i = 0; i < 2; i++) {
+            int input = i;
+            generic(out, add, i, rng -> NdInputs.broadcastPair(rng, NdInputs.ANY), rng -> NdInputs.broadcastPair(rng, input),
+                    true);
+        }
+        out.add(new Mutant("dY not summed over the axes Y is broadcast along", new PlantedBug(add, (x, y, g) ->
+                new Tensor[] {g.copy(), g.copy()}), 1, Kind.UNREDUCED, 1, rng -> NdInputs.broadcastPair(rng, NdInputs.ANY)));
+        out.add(new Mutant("dY of a column summed over the columns, not the rows (wrong axis)", new PlantedBug(add,
+                (x, y, g) -> {
+                    int[] lead = new int[g.rank() - 1];
+                    java.util.Arrays.setAll(lead, a -> a);   // every axis but the last: the columns survive
+                    return new Tensor[] {g.copy(), g.sum(lead, false).reshape(y.dim(-1), 1)};
+                }), 1, Kind.WRONG, 1, NdInputs::columnAgainstSquare));
+
+        Multiply mul = new Multiply();
+        for (int i = 0; i < 2; i++) {
+            int input = i;
+            generic(out, mul, i, rng -> NdInputs.broadcastPair(rng, NdInputs.ANY), rng -> NdInputs.broadcastPair(rng, input),
+                    true);
+        }
+        out.add(new Mutant("dX = G·Z, the output used where Y belongs", new PlantedBug(mul, (x, y, g) ->
+                new Tensor[] {g.multiply(y).sumTo(x[0].dims()), g.multiply(x[0]).sumTo(x[1].dims())}),
+                0, Kind.WRONG, 1, rng -> NdInputs.broadcastPair(rng, NdInputs.ANY)));
+        out.add(new Mutant("dY = G·Y, its own value used where X belongs", new PlantedBug(mul, (x, y, g) ->
+                new Tensor[] {g.multiply(x[1]).sumTo(x[0].dims()), g.multiply(x[1]).sumTo(x[1].dims())}),
+                1, Kind.WRONG, 1, rng -> NdInputs.broadcastPair(rng, NdInputs.ANY)));
+        out.add(new Mutant("dY = G·X not summed over the axes Y is broadcast along", new PlantedBug(mul, (x, y, g) ->
+                new Tensor[] {g.multiply(x[1]).sumTo(x[0].dims()), g.multiply(x[0])}),
+                1, Kind.UNREDUCED, 1, rng -> NdInputs.broadcastPair(rng, NdInputs.ANY)));
+
+        Sum sum = new Sum(new int[] {1}, false);
+        generic(out, sum, 0, rng -> NdInputs.inner(rng, false), rng -> NdInputs.inner(rng, true), true);
+        out.add(new Mutant("G spread along the last axis instead of axis 1 (wrong axis)", new PlantedBug(sum, (x, y, g) ->
+                new Tensor[] {g.reshape(g.dim(0), g.dim(1), 1).broadcastTo(x[0].dims())}),
+                0, Kind.WRONG, 1, rng -> NdInputs.inner(rng, true)));
+
+        Softmax softmax = new Softmax(1);
+        // Ignoring u in a softmax's backward gives y·(1 − Σy) = 0: the all-zero family, not this one.
+        generic(out, softmax, 0, rng -> scaled(NdInputs.inner(rng, false), 2), rng -> scaled(NdInputs.inner(rng, true), 2),
+                false);
+        int[] axis1 = {1};
+        int[] last = {-1};
+        out.add(new Mutant("the −Σ G·Y term dropped: Y·G", new PlantedBug(softmax, (x, y, g) ->
+                new Tensor[] {y.multiply(g)}), 0, Kind.WRONG, 1, rng -> scaled(NdInputs.inner(rng, false), 2)));
+        out.add(new Mutant("Σ G·Y over the last axis instead of axis 1 (wrong axis)", new PlantedBug(softmax, (x, y, g) ->
+                new Tensor[] {y.multiply(g.subtract(g.multiply(y).sum(last, true)))}),
+                0, Kind.WRONG, 1, rng -> scaled(NdInputs.inner(rng, false), 2)));
+        out.add(new Mutant("X used where the output Y belongs", new PlantedBug(softmax, (x, y, g) ->
+                new Tensor[] {x[0].multiply(g.subtract(g.multiply(x[0]).sum(axis1, true)))}),
+                0, Kind.WRONG, 1, rng -> scaled(NdInputs.inner(rng, false), 2)));
+
+        Conv2d conv = new Conv2d(1, 1);
+        NaiveSpatial.Geometry geometry = NaiveSpatial.Geometry.of(1, 1, 1);
+        generic(out, conv, 0, rng -> NdInputs.conv(rng, NdInputs.ANY), rng -> NdInputs.conv(rng, 0), true);
+        generic(out, conv, 1, rng -> NdInputs.conv(rng, NdInputs.ANY), rng -> NdInputs.conv(rng, 1), true);
+        generic(out, conv, 2, rng -> NdInputs.conv(rng, NdInputs.ANY), null, true);
+        out.add(new Mutant("∂L/∂W by convolution instead of correlation (kernel flipped)", new PlantedBug(conv, (x, y, g) ->
+                NaiveSpatial.convBackward(x[0], x[1], true, g, geometry, NaiveSpatial.ConvBug.FLIPPED_KERNEL_IN_DW)),
+                1, Kind.WRONG, 1, rng -> NdInputs.conv(rng, 1)));
+        out.add(new Mutant("padding not cropped from ∂L/∂X", new PlantedBug(conv, (x, y, g) ->
+                NaiveSpatial.convBackward(x[0], x[1], true, g, geometry, NaiveSpatial.ConvBug.PADDING_NOT_CROPPED)),
+                0, Kind.WRONG, 1, rng -> NdInputs.conv(rng, NdInputs.ANY)));
+        out.add(new Mutant("db missing (left at zero)", new PlantedBug(conv, (x, y, g) -> {
+            Tensor[] right = conv.backward(x, y, g);
+            return new Tensor[] {right[0], right[1], Tensor.zerosLike(x[2])};
+        }), 2, Kind.MISSING, 1, rng -> NdInputs.conv(rng, NdInputs.ANY)));
+
+        BatchNorm bn = BatchNorm.training();
+        // Ignoring u gives ∂L/∂X and ∂L/∂γ of (nearly) zero (Σ x̂ = 0): only β keeps that family.
+        generic(out, bn, 0, NdInputs::batchNorm4d, NdInputs::batchNormSquareImages, false);
+        generic(out, bn, 1, NdInputs::batchNorm4d, null, false);
+        generic(out, bn, 2, NdInputs::batchNorm4d, null, true);
+        out.add(new Mutant("dγ = Σ G·Y, the output used where x̂ belongs", new PlantedBug(bn, (x, y, g) -> {
+            Tensor[] right = bn.backward(x, y, g);
+            return new Tensor[] {right[0], g.multiply(y).sum(new int[] {0, 2, 3}, false), right[2]};
+        }), 1, Kind.WRONG, 1, NdInputs::batchNorm4d));
+        out.add(new Mutant("dX without the variance term (a dropped term)", new PlantedBug(bn, (x, y, g) ->
+                NormOpMutantTest.batchNormNoStatTerms(x, g, new int[] {0, 2, 3}, bn.epsilon(), false, true)),
+                0, Kind.WRONG, 1, NdInputs::batchNorm4d));
+        out.add(new Mutant("dX with the statistics over the features, not the batch (wrong axis, F = M)",
+                new PlantedBug(bn, (x, y, g) -> {
+                    Tensor[] right = bn.backward(x, y, g);
+                    Tensor[] wrong = NormOpMutantTest.batchNormNoStatTerms(x, g, new int[] {0}, bn.epsilon(), false, false);
+                    return new Tensor[] {wrong[0], right[1], right[2]};
+                }), 0, Kind.WRONG, 1, NdInputs::batchNormSquare2d));
+        return out;
+    }
+
+    private static Tensor[] scaled(Tensor[] in, double k) {
+        in[0] = in[0].scale(k);
+        return in;
+    }
+
+    /**
+     * The generic bugs on one input of an N-D op.
+     *
+     * @param square draws inputs with that input's last two axes square, or null when it cannot be
+     * @param ignoring whether to plant "upstream gradient ignored" (not where that gives zero)
+     */
+    static void generic(List<Mutant> out, Op op, int i, Function<RandomGenerator, Tensor[]> any,
+            Function<RandomGenerator, Tensor[]> square, boolean ignoring) {
+        for (double k : new double[] {2.0, 0.5, 1.01}) {
+            out.add(new Mutant("scaled ×" + k, edit(op, i, (g, x, y, u) -> g.scale(k)), i, Kind.SCALE, k, any));
+        }
+        out.add(new Mutant("sign flipped", edit(op, i, (g, x, y, u) -> g.scale(-1)), i, Kind.SIGN, -1, any));
+        if (square != null) {
+            out.add(new Mutant("transposed on the last two axes", edit(op, i, (g, x, y, u) -> g.transpose(-2, -1)), i,
+                    Kind.TRANSPOSED, 1, square));
+        }
+        if (ignoring) {
+            out.add(new Mutant("upstream gradient ignored", new PlantedBug(op, (x, y, u) -> {
+                Tensor[] g = op.backward(x, y, u).clone();
+                g[i] = op.backward(x, y, Tensor.onesLike(u))[i];
+                return g;
+            }), i, Kind.IGNORES_UPSTREAM, 1, any));
+        }
     }
 
     /** Changes the correct gradient of one input (the generic bugs). */

@@ -74,6 +74,33 @@ final class NormOpCases {
         return batchNormInputs(new int[] {n, c, h, w}, new int[] {c}, rng);
     }
 
+    /**
+     * Batch norm over exactly 2 values per statistic, the least it can normalize and the worst
+     * conditioned: features × 2, or N×C×H×W with N·H·W = 2; running statistics too when asked.
+     */
+    static Tensor[] batchNormOverTwo(RandomGenerator rng, boolean evaluation) {
+        int f = 1 + rng.nextInt(4);
+        Tensor[] in;
+        if (rng.nextBoolean()) {
+            in = batchNormInputs(new int[] {f, 2}, new int[] {f, 1}, rng);
+        } else {
+            int[][] layouts = {{2, f, 1, 1}, {1, f, 2, 1}, {1, f, 1, 2}};
+            in = batchNormInputs(layouts[rng.nextInt(3)], new int[] {f}, rng);
+        }
+        return evaluation ? withRunningStats(in, rng) : in;
+    }
+
+    /** Layer norm over a last axis of 2 values (rank 1–3). */
+    static Tensor[] layerNormOverTwo(RandomGenerator rng) {
+        int[] dims = new int[1 + rng.nextInt(3)];
+        for (int a = 0; a < dims.length - 1; a++) {
+            dims[a] = 1 + rng.nextInt(3);
+        }
+        dims[dims.length - 1] = 2;
+        Tensor x = Tensor.randn(dims, rng).scale(0.5 + 2 * rng.nextDouble()).add(Tensor.scalar(rng.nextGaussian()));
+        return new Tensor[] {x, Tensor.randn(new int[] {2}, rng), Tensor.randn(new int[] {2}, rng)};
+    }
+
     /** As {@link #batchNorm2d}, with running statistics. */
     static Tensor[] batchNormEval2d(RandomGenerator rng) {
         return withRunningStats(batchNorm2d(rng), rng);

@@ -109,9 +109,12 @@ class OpMutantTest {
     /** Whether the bug changes the gradient of its input at this point (a random upstream gradient). */
     static boolean showsAt(Mutants.Mutant m, Tensor[] x, long seed) {
         Tensor y = m.op().forward(x);
-        Tensor u = Tensor.randn(y.rows(), y.cols(), seed);
+        Tensor u = Tensor.randn(y.dims(), seed);
         Tensor right = m.op().inner().backward(x, y, u)[m.input()];
         Tensor wrong = m.op().backward(x, y, u)[m.input()];
+        if (!wrong.sameShape(right)) {
+            return true; // a gradient of the wrong shape (left un-reduced) is wrong whatever its values
+        }
         double scale = Math.max(right.maxAbs(), wrong.maxAbs());
         return wrong.subtract(right).maxAbs() > EQUIVALENT * scale;
     }
