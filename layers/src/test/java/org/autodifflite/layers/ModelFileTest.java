@@ -81,6 +81,40 @@ class ModelFileTest {
                 + "parameter fc.bias 2 1\n0.0\n-1.0\nend\n");
     }
 
+    /**
+     * Parameters of any rank — a convolution kernel F×C×kh×kw, a bias vector (F), a scalar — are
+     * written with every axis of their shape and one line per row along the last axis, and read
+     * back bit for bit; a file whose shape has other axes is refused naming both shapes.
+     */
+    @Test
+    void parametersOfAnyRankRoundTripOneLinePerRowOfTheLastAxis() throws IOException {
+        Parameter k = new Parameter("conv.weight", Tensor.wrap(new int[] {2, 1, 2, 3},
+                new double[] {1, 2, 3, 4, 5, 6, -1, -2, -3, -4, -5, 0.1 + 0.2}));
+        Parameter b = new Parameter("conv.bias", Tensor.vector(0.5, -0.0));
+        Parameter t = new Parameter("temperature", Tensor.scalar(Math.PI));
+        Path f = dir.resolve("nd.txt");
+        ModelFile.save(List.of(k, b, t), f);
+        assertThat(Files.readString(f)).isEqualTo("autodiff-lite-parameters 1\ncount 3\n"
+                + "parameter conv.weight 2 1 2 3\n1.0 2.0 3.0\n4.0 5.0 6.0\n-1.0 -2.0 -3.0\n-4.0 -5.0 0.30000000000000004\n"
+                + "parameter conv.bias 2\n0.5 -0.0\n"
+                + "parameter temperature\n3.141592653589793\nend\n");
+        Parameter k2 = new Parameter("conv.weight", Tensor.zeros(2, 1, 2, 3));
+        Parameter b2 = new Parameter("conv.bias", Tensor.zeros(2));
+        Parameter t2 = new Parameter("temperature", Tensor.scalar(0));
+        ModelFile.load(List.of(k2, b2, t2), f);
+        assertThat(k2.value()).isEqualTo(k.value());
+        assertThat(Double.doubleToRawLongBits(b2.value().data()[1])).isEqualTo(Double.doubleToRawLongBits(-0.0));
+        assertThat(t2.value().item()).isEqualTo(Math.PI);
+
+        Parameter flat = new Parameter("conv.weight", Tensor.zeros(2, 6));
+        assertThatThrownBy(() -> ModelFile.load(List.of(flat, b2, t2), f)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("line 3").hasMessageContaining("'conv.weight': expected shape 2×6 (the model's),"
+                        + " found 2×1×2×3 in the file");
+        Files.writeString(f, Files.readString(f).replace("-4.0 -5.0 0.30000000000000004", "-4.0 x 0.3"));
+        assertThatThrownBy(() -> ModelFile.load(List.of(k2, b2, t2), f)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("line 7").hasMessageContaining("value [1][0][1][1] of 'conv.weight' is 'x'");
+    }
+
     @Test
     void commentsAndBlankLinesAreIgnoredAndOrderIsFree() throws IOException {
         Parameter w = new Parameter("fc.weight", Tensor.zeros(1, 2));

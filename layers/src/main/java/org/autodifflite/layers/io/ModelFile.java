@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,8 @@ import org.autodifflite.core.Tensor;
 import org.autodifflite.layers.model.Model;
 
 /**
- * Saves and loads a model's parameters in a small, human-readable text format.
+ * Saves and loads a model's parameters and buffers (running statistics) in a small,
+ * human-readable text format.
  *
  * <h2>Format (version 1)</h2>
  * UTF-8 text, one item per line; lines starting with {@code #} and blank lines are ignored.
@@ -37,9 +39,13 @@ import org.autodifflite.layers.model.Model;
  * <ul>
  *   <li>line 1: the magic word and the format version;</li>
  *   <li>{@code count N}: the number of parameters that follow;</li>
- *   <li>per parameter, {@code parameter <dotted name> <rows> <cols>}, then {@code rows} lines of
- *       {@code cols} values separated by single spaces, each written with
- *       {@link Double#toString(double)} so that it reads back to the identical bits;</li>
+ *   <li>per parameter, {@code parameter <dotted name> <dims…>} — its shape, every axis: two
+ *       numbers ({@code rows cols}) for a matrix, one for a vector such as a convolution's bias,
+ *       four for a kernel F×C×kh×kw — then its values in row-major order, one line per row
+ *       along the last axis ({@code rows} lines of {@code cols} values for a matrix, one line for
+ *       a vector, F·C·kh lines of kw values for a kernel), separated by single spaces, each
+ *       written with {@link Double#toString(double)} so that it reads back to the identical
+ *       bits;</li>
  *   <li>{@code end}: the last line, so a truncated file is recognized.</li>
  * </ul>
  * Parameters are written in the model's declaration order; when loading, any order is accepted.
@@ -173,13 +179,20 @@ public final class ModelFile {
                 throw new IllegalArgumentException("ModelFile: parameter '" + p.name()
                         + "' holds NaN or infinite values; refusing to save a model that cannot be loaded");
             }
-            sb.append("parameter ").append(p.name()).append(' ').append(v.rows()).append(' ').append(v.cols()).append('\n');
-            for (int i = 0; i < v.rows(); i++) {
-                for (int j = 0; j < v.cols(); j++) {
+            sb.append("parameter ").append(p.name());
+            for (int d : v.dims()) {
+                sb.append(' ').append(d);
+            }
+            sb.append('\n');
+            // One line per row along the last axis: rows × cols for a matrix, one line for a vector.
+            double[] data = v.data();
+            int perLine = lineLength(v.dims());
+            for (int start = 0; start < data.length; start += perLine) {
+                for (int j = 0; j < perLine; j++) {
                     if (j > 0) {
                         sb.append(' ');
                     }
-                    sb.append(Double.toString(v.get(i, j)));
+                    sb.append(Double.toString(data[start + j]));
                 }
                 sb.append('\n');
             }
@@ -213,10 +226,10 @@ public final class ModelFile {
         int count = r.parseCount(countLine[1], "parameter count");
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int k = 0; k < count; k++) {
-            String[] h = r.next("'parameter <name> <rows> <cols>' (" + (k + 1) + " of " + count + ")").split(" ", -1);
-            if (h.length != 4 || !h[0].equals("parameter")) {
-                throw r.error("expected 'parameter <name> <rows> <cols>' (" + (k + 1) + " of " + count
-                        + "), found '" + r.current() + "'");
+            String[] h = r.next("'parameter <name> <dims…>' (" + (k + 1) + " of " + count + ")").split(" ", -1);
+            if (h.length < 2 || !h[0].equals("parameter")) {
+                throw r.error("expected 'parameter <name> <dims…>' (" + (k + 1) + " of " + count
+                        + "; for a matrix 'parameter <name> <rows> <cols>'), found '" + r.current() + "'");
             }
             String name = h[1];
             Parameter p = wanted.get(name);
@@ -226,25 +239,30 @@ public final class ModelFile {
             if (out.containsKey(name)) {
                 throw r.error("parameter '" + name + "' appears twice");
             }
-            int rows = r.parseCount(h[2], "rows of '" + name + "'");
-            int cols = r.parseCount(h[3], "columns of '" + name + "'");
+            int[] dims = new int[h.length - 2];
+            for (int d = 0; d < dims.length; d++) {
+                dims[d] = r.parseCount(h[d + 2], (dims.length == 2 ? (d == 0 ? "rows" : "columns") : "dim " + d)
+                        + " of '" + name + "'");
+            }
             Tensor exp = p.value();
-            if (rows != exp.rows() || cols != exp.cols()) {
+            if (!Arrays.equals(dims, exp.dims())) {
                 throw r.error("parameter '" + name + "': expected shape " + exp.shape() + " (the model's), found "
-                        + Tensor.shape(rows, cols) + " in the file");
+                        + Tensor.shape(dims) + " in the file");
             }
-            double[] data = new double[rows * cols];
-            for (int i = 0; i < rows; i++) {
-                String[] tokens = r.next("row " + i + " of '" + name + "' (" + rows + " rows)").split(" ", -1);
-                if (tokens.length != cols) {
+            int perLine = lineLength(dims);
+            double[] data = new double[exp.size()];
+            int lines = perLine == 0 ? 0 : data.length / perLine;
+            for (int i = 0; i < lines; i++) {
+                String[] tokens = r.next("row " + i + " of '" + name + "' (" + lines + " rows)").split(" ", -1);
+                if (tokens.length != perLine) {
                     throw r.error("row " + i + " of '" + name + "' has " + tokens.length + " values, expected "
-                            + cols + " (single spaces between values)");
+                            + perLine + " (single spaces between values)");
                 }
-                for (int j = 0; j < cols; j++) {
-                    data[i * cols + j] = r.parseValue(tokens[j], name, i, j);
+                for (int j = 0; j < perLine; j++) {
+                    data[i * perLine + j] = r.parseValue(tokens[j], name, exp.unravel(i * perLine + j));
                 }
             }
-            out.put(name, Tensor.wrap(rows, cols, data));
+            out.put(name, Tensor.wrap(dims, data));
         }
         String end = r.next("'end'");
         if (!end.equals("end")) {
@@ -264,6 +282,11 @@ public final class ModelFile {
                     + "; it was saved from a different model");
         }
         return out;
+    }
+
+    /** The values per line: the length of the last axis (a scalar is one line of one value). */
+    private static int lineLength(int[] dims) {
+        return dims.length == 0 ? 1 : dims[dims.length - 1];
     }
 
     /** Walks the meaningful lines, remembering line numbers for messages. */
@@ -319,16 +342,19 @@ public final class ModelFile {
             throw error(what + " must be a whole number ≥ 0, found '" + token + "'");
         }
 
-        double parseValue(String token, String name, int row, int col) {
+        double parseValue(String token, String name, int[] index) {
+            StringBuilder at = new StringBuilder();
+            for (int i : index) {
+                at.append('[').append(i).append(']');
+            }
             double v;
             try {
                 v = Double.parseDouble(token);
             } catch (NumberFormatException e) {
-                throw error("value [" + row + "][" + col + "] of '" + name + "' is '" + token + "', not a number");
+                throw error("value " + at + " of '" + name + "' is '" + token + "', not a number");
             }
             if (!Double.isFinite(v)) {
-                throw error("value [" + row + "][" + col + "] of '" + name + "' is " + token
-                        + "; parameters must be finite");
+                throw error("value " + at + " of '" + name + "' is " + token + "; parameters must be finite");
             }
             return v;
         }
