@@ -74,8 +74,8 @@ public final class Conv2d implements FastForward {
 
     /** The columns (images × positions) of one stacked chunk: about 4,096, a cache-sized unfold. */
     static final int STACK_COLUMNS = Integer.getInteger("autodifflite.conv.stackColumns", 4096);
-    static final int STACK_BUDGET = Integer.getInteger("autodifflite.conv.stackBudget", 0);
-    static final boolean SWAP = Boolean.getBoolean("autodifflite.conv.swap");
+    static final int STACK_BUDGET = Integer.getInteger("autodifflite.conv.stackBudget", 32768);
+    static final boolean SWAP = Boolean.parseBoolean(System.getProperty("autodifflite.conv.swap", "true"));
 
     /** Rows of the unfold shorter than this are copied by a plain loop, not {@code System.arraycopy}. */
     private static final int SHORT_ROW = 16;
@@ -271,15 +271,24 @@ public final class Conv2d implements FastForward {
                 im2colPadded(g, x, n0 + k, col, k * pos, m, s);
             }
             if (threaded && SWAP) {
-                double[] pt = s.grad(g.f * m);
-                MatMul.gemm(col, 0, 1, m, w, 0, 1, ckk, pt, 0, m, ckk, g.f);
+                // Yᵀ (m × F) = colᵀ · Wᵀ, both read transposed in place: the kernel packs the small
+                // Wᵀ instead of the whole unfold, and each entry is the same chain of operations
+                // as in W · col (one sum over the taps, in order), so the bits are the same.
+                MatMul.gemm(col, 0, 1, m, w, 0, 1, ckk, part, 0, m, ckk, g.f);
                 for (int k = 0; k < images; k++) {
                     int n = n0 + k;
                     for (int f = 0; f < g.f; f++) {
-                        double bf = bias ? in[2].data()[f] : 0.0;
                         int dst = (n * g.f + f) * pos;
-                        for (int q = 0; q < pos; q++) {
-                            y[dst + q] = bias ? pt[(k * pos + q) * g.f + f] + bf : pt[(k * pos + q) * g.f + f];
+                        int src = k * pos * g.f + f;
+                        if (b == null) {
+                            for (int q = 0; q < pos; q++) {
+                                y[dst + q] = part[src + q * g.f];
+                            }
+                        } else {
+                            double bf = b[f];
+                            for (int q = 0; q < pos; q++) {
+                                y[dst + q] = part[src + q * g.f] + bf;
+                            }
                         }
                     }
                 }
@@ -1009,7 +1018,10 @@ public final class Conv2d implements FastForward {
         /** The images of one stacked chunk: chunk {@code c} holds images {@code [c·chunk, (c+1)·chunk)}. */
         int chunk() {
             int cols = STACK_BUDGET > 0 ? Math.min(STACK_COLUMNS, STACK_BUDGET / ckk()) : STACK_COLUMNS;
-            return Math.max(1, cols / Math.max(1, positions()));
+            int most = Math.max(1, cols / Math.max(1, positions()));
+            // As many chunks as needed, of equal size: 64 images in 56s would leave a chunk of 8.
+            int chunks = (n + most - 1) / most;
+            return Math.max(1, (n + chunks - 1) / Math.max(1, chunks));
         }
     }
 
