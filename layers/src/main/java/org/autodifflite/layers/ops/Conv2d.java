@@ -35,7 +35,9 @@ import org.autodifflite.core.kernel.MatMul;
  * to the pixel it was copied from (padding positions are dropped). The images of a batch are
  * split between as many threads as the matmul kernel uses ({@link MatMul#threads()}); each
  * image is computed the same way whichever thread runs it, so results do not depend on the
- * thread count.
+ * thread count. Small output planes (at most 128 positions, an 8×8
+ * digit's 64 for example) are unfolded a chunk of images side by side instead, one product per
+ * chunk: an image's own product (8×9·9×64 for a digit) is too skinny for the kernel.
  *
  * <p>The op implements {@link FastForward}, so the gradient checker evaluates it incrementally:
  * a perturbed pixel changes only the outputs whose windows hold it (a few positions, every
@@ -73,9 +75,7 @@ public final class Conv2d implements FastForward {
     static final int STACK_MAX_POSITIONS = 128;
 
     /** The columns (images × positions) of one stacked chunk: about 4,096, a cache-sized unfold. */
-    static final int STACK_COLUMNS = Integer.getInteger("autodifflite.conv.stackColumns", 4096);
-    static final int STACK_BUDGET = Integer.getInteger("autodifflite.conv.stackBudget", 32768);
-    static final boolean SWAP = Boolean.parseBoolean(System.getProperty("autodifflite.conv.swap", "true"));
+    static final int STACK_COLUMNS = 4096;
 
     /** Rows of the unfold shorter than this are copied by a plain loop, not {@code System.arraycopy}. */
     private static final int SHORT_ROW = 16;
@@ -246,11 +246,11 @@ public final class Conv2d implements FastForward {
      * Small output planes (at most {@value #STACK_MAX_POSITIONS} positions, such as 8×8 digits):
      * a chunk of images is unfolded side by side into one (C·kh·kw) × (images·Ho·Wo) matrix and
      * multiplied by {@code W} at once — one product wide enough for the kernel instead of one
-     * skinny product per image — and the F × (images·Ho·Wo) result is scattered into the NCHW
-     * output. Chunks are fixed by the geometry ({@link Geometry#chunk}), and each entry's chain of
-     * operations is that of the chunk's product whichever way it is computed ({@code gemm} with
-     * threads, or {@link MatMul#region} on the calling thread), so the incremental forward gives
-     * the same bits.
+     * skinny product per image — and the result is scattered into the NCHW output. Chunks are
+     * fixed by the geometry ({@link Geometry#chunk}). Each entry is one sum over the taps, in
+     * order, whichever way the product is computed ({@code colᵀ·Wᵀ} with the kernel's threads
+     * here, {@code W·col} through {@link MatMul#region} on the calling thread for
+     * {@link #forwardInto} and the incremental forward), so all give the same bits.
      *
      * @param threaded whether the product may use the kernel's threads ({@link #forward}) or
      *     must stay on the calling thread ({@link #forwardInto}, whose callers run threads of
@@ -270,7 +270,7 @@ public final class Conv2d implements FastForward {
             for (int k = 0; k < images; k++) {
                 im2colPadded(g, x, n0 + k, col, k * pos, m, s);
             }
-            if (threaded && SWAP) {
+            if (threaded) {
                 // Yᵀ (m × F) = colᵀ · Wᵀ, both read transposed in place: the kernel packs the small
                 // Wᵀ instead of the whole unfold, and each entry is the same chain of operations
                 // as in W · col (one sum over the taps, in order), so the bits are the same.
@@ -294,11 +294,7 @@ public final class Conv2d implements FastForward {
                 }
                 continue;
             }
-            if (threaded) {
-                MatMul.gemm(w, 0, ckk, 1, col, 0, m, 1, part, 0, g.f, ckk, m);
-            } else {
-                MatMul.region(w, col, part, g.f, ckk, m, 0, g.f, 0, m);
-            }
+            MatMul.region(w, col, part, g.f, ckk, m, 0, g.f, 0, m);
             for (int k = 0; k < images; k++) {
                 scatter(g, part, m, k * pos, n0 + k, 0, g.f - 1, 0, pos, b, y);
             }
@@ -1017,9 +1013,8 @@ public final class Conv2d implements FastForward {
 
         /** The images of one stacked chunk: chunk {@code c} holds images {@code [c·chunk, (c+1)·chunk)}. */
         int chunk() {
-            int cols = STACK_BUDGET > 0 ? Math.min(STACK_COLUMNS, STACK_BUDGET / ckk()) : STACK_COLUMNS;
-            int most = Math.max(1, cols / Math.max(1, positions()));
-            // As many chunks as needed, of equal size: 64 images in 56s would leave a chunk of 8.
+            int most = Math.max(1, STACK_COLUMNS / Math.max(1, positions()));
+            // As many chunks as needed, of equal size: 96 images in 64s would leave a chunk of 32.
             int chunks = (n + most - 1) / most;
             return Math.max(1, (n + chunks - 1) / Math.max(1, chunks));
         }
