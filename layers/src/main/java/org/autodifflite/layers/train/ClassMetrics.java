@@ -135,7 +135,8 @@ public final class ClassMetrics {
         if (n != m) {
             throw new IllegalArgumentException("ClassMetrics: labels are " + labels.shape() + " but there are " + m
                     + " samples; give one class index per sample (1×" + m + " or (" + m + ")) or one-hot columns ("
-                    + k + "×" + m + ")");
+                    + k + "×" + m + ")" + (n == k && n != m ? "; the scores (" + k + "×" + m + ") look like samples ×"
+                            + " classes: they must be classes × samples, pass scores.transpose()" : ""));
         }
         return indices("labels", labels, k);
     }
