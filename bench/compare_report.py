@@ -160,3 +160,29 @@ print("| op checked | time (default mode, all entries) |")
 print("| --- | --- |")
 print("| the shipped Conv2d (incremental evaluation) | %s |" % fmt_t(cc))
 print("| a nested-loop Conv2d written without a fast path | %s (%s slower) |" % (fmt_t(cn), ratio(cn, cc)))
+
+print()
+
+# 6. The digits CNN (train --data digits): a training step, and the fast check with two planted bugs.
+print("### Digits CNN (conv 1→8 → ReLU → max-pool → conv 8→16 → ReLU → dense 10), training step at batch 64, float64")
+print()
+print("| this project, 2 threads | this project, 1 thread | PyTorch, 1 thread | PyTorch, 2 threads | ratio (best PyTorch / best ours) |")
+print("| --- | --- | --- | --- | --- |")
+o2 = jmh("jmh-digits.json", "step")
+o1 = jmh("jmh-digits.json", "step1Thread")
+t1 = load("torch-cnn-1.json")
+t2 = load("torch-cnn-2.json")
+t1s = t1["seconds_per_step_median"] if t1 else None
+t2s = t2["seconds_per_step_median"] if t2 else None
+best_t = min(x for x in [t1s, t2s] if x is not None) if (t1s or t2s) else None
+best_o = min(x for x in [o1, o2] if x is not None) if (o1 or o2) else None
+print("| %s | %s | %s | %s | %s |" % (fmt_t(o2), fmt_t(o1), fmt_t(t1s), fmt_t(t2s), ratio(best_t, best_o)))
+print()
+nodes = jmh("jmh-digitscheck.json", "fastNodesBuggy")
+graph = jmh("jmh-digitscheck.json", "fastGraphBuggy")
+print("### Fast check of the digits CNN, batch 4, two planted bugs (conv1's W gradient with the kernel flipped, fc's b gradient ×4)")
+print()
+print("| what is timed | time |")
+print("| --- | --- |")
+print("| every node alone, fast mode: names both (node, input) pairs with their diagnosis (the ≤ 50 ms target) | %s |" % fmt_t(nodes))
+print("| checkGraph in fast mode: the same, then every parameter end to end | %s |" % fmt_t(graph))

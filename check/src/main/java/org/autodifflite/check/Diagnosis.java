@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * Describes in words what is wrong with a failed input, and how to fix it: a constant ratio
  * between the analytic and the numeric gradient ({@code analytic = 2.00 × numeric}), a sign
- * flip, an all-zero gradient, a transposed one, a backward that ignores its upstream gradient,
- * and the worst entries with both values.
+ * flip, an all-zero gradient, a transposed one, a flipped kernel (last two axes reversed), a
+ * backward that ignores its upstream gradient, and the worst entries with both values.
  */
 final class Diagnosis {
 
@@ -119,6 +119,11 @@ final class Diagnosis {
                     + (square ? "" : " read in the shape " + Shapes.shape(e.dims) + " (the gradient was computed"
                             + " as its transpose, " + Shapes.shape(t) + ", and reshaped)")
                     + "; check the order of the matmul operands and the transposes in the gradient for " + where;
+        } else if (flipped(e)) {
+            fix = "flipped: " + w.a() + " ≈ " + w.n() + " with the last two axes reversed (each "
+                    + e.dims[e.dims.length - 2] + "×" + e.dims[e.dims.length - 1] + " window rotated by 180°: for a"
+                    + " convolution's kernel, the gradient computed as a convolution instead of a cross-correlation);"
+                    + " check the order of the taps in the gradient for " + where;
         } else {
             int failed = 0;
             for (Verdict v : e.verdicts) {
@@ -317,6 +322,49 @@ final class Diagnosis {
             differs |= Math.abs(a - e.numeric[k]) > slack(e, k);
         }
         return differs;
+    }
+
+    /**
+     * Whether the analytic gradient is the numeric one with its last two axes reversed — entry
+     * {@code (…, u, v)} where {@code (…, kh−1−u, kw−1−v)} belongs, each kh×kw window rotated by
+     * 180° — the mistake of a convolution's kernel gradient taken as a convolution instead of a
+     * cross-correlation. Every checked entry must agree, compared with the entry of the whole
+     * analytic gradient where the hypothesis puts it, and at least two must have moved (the
+     * centre of an odd window stays put), so a sample of entries is enough.
+     */
+    static boolean flipped(Entries e) {
+        int rank = e.dims.length;
+        if (rank < 2 || e.fullAnalytic == null) {
+            return false;
+        }
+        int kh = e.dims[rank - 2];
+        int kw = e.dims[rank - 1];
+        if (kh * kw < 2) {
+            return false;
+        }
+        double scale = 0;
+        for (double v : e.fullAnalytic) {
+            if (Double.isFinite(v)) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+        }
+        int moved = 0;
+        for (int k = 0; k < e.size(); k++) {
+            if (!usable(e, k)) {
+                return false;
+            }
+            int m = e.index[k];
+            int block = m / (kh * kw);
+            int within = m % (kh * kw);
+            int at = block * kh * kw + (kh - 1 - within / kw) * kw + (kw - 1 - within % kw);
+            if (Math.abs(e.fullAnalytic[at] - e.numeric[k]) > 1e-4 * scale + 2 * slack(e, k)) {
+                return false;
+            }
+            if (at != m) {
+                moved++;
+            }
+        }
+        return moved >= 2;
     }
 
     /**

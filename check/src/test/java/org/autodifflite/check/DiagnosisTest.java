@@ -49,6 +49,32 @@ class DiagnosisTest {
         assertThat(f.diagnosis()).startsWith("transposed: analytic ≈ numericᵀ");
     }
 
+    /**
+     * A kernel's gradient with each window rotated by 180° (a 2×1×3×3 "kernel" input of an
+     * element-wise op, so that only the planted flip is wrong): named as flipped, not as a
+     * generic mismatch — also in fast mode, which checks only a sample of the entries.
+     */
+    @Test
+    void flippedKernel() {
+        Op flipped = TestOps.breaking(TestOps.SIN, 0, (grad, g) -> {
+            int[] d = grad.dims();
+            double[] in = grad.data();
+            double[] out = new double[in.length];
+            for (int base = 0; base < in.length; base += 9) {
+                for (int k = 0; k < 9; k++) {
+                    out[base + k] = in[base + 8 - k];
+                }
+            }
+            return Tensor.wrap(d, out);
+        });
+        Tensor kernel = Tensor.randn(new int[] {2, 1, 3, 3}, 7L);
+        assertThat(only(flipped, kernel).diagnosis()).startsWith("flipped: analytic ≈ numeric with the last two axes"
+                + " reversed (each 3×3 window rotated by 180°").contains("check the order of the taps");
+        CheckReport fast = GradientChecker.defaults().fast(2).checkOp(flipped, kernel);
+        assertThat(fast.failures()).hasSize(1);
+        assertThat(fast.failures().get(0).diagnosis()).startsWith("flipped:");
+    }
+
     @Test
     void ignoresTheUpstreamGradient() {
         Op sin = TestOps.custom("Sin", t -> t.map(Math::sin), (t, g) -> t.map(Math::cos));

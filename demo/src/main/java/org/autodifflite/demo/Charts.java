@@ -3,7 +3,11 @@ package org.autodifflite.demo;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +30,9 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The demo's two pictures, drawn with JFreeChart and saved as PNG without a display: the training
- * loss curve and the step sweep (relative difference against ε, log-log).
+ * The demo's pictures, drawn with JFreeChart and saved as PNG without a display: the training
+ * loss curve, the loss and accuracy curves of a classifier, the step sweep (relative difference
+ * against ε, log-log), and a grid of small images (misclassified digits).
  */
 final class Charts {
 
@@ -123,6 +128,135 @@ final class Charts {
             plot.add(sub, Math.max(1, data.getSeriesCount()));
         }
         save(file, titled(title, plot, RectangleEdge.RIGHT), 960, 380 + 26 * lines);
+    }
+
+    /**
+     * Writes training curves in two panels over one epoch axis: the loss above, the accuracy
+     * below, one line per series in each (for example training and test).
+     *
+     * @param file the PNG to write (parent directories are made)
+     * @param title the chart title
+     * @param lossLabel the loss axis' label, such as "mean cross-entropy"
+     * @param losses series name → loss per epoch (epoch 1 first)
+     * @param accuracies series name → accuracy per epoch, in [0, 1]
+     * @throws IllegalArgumentException if the file cannot be written
+     */
+    static void trainingCurves(Path file, String title, String lossLabel, Map<String, double[]> losses,
+            Map<String, double[]> accuracies) {
+        NumberAxis x = new NumberAxis("epoch");
+        x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        x.setAutoRangeIncludesZero(false);
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(x);
+        plot.setGap(14);
+        NumberAxis loss = new NumberAxis(lossLabel);
+        loss.setAutoRangeIncludesZero(true);
+        NumberAxis acc = new NumberAxis("accuracy");
+        acc.setAutoRangeIncludesZero(false);
+        acc.setNumberFormatOverride(new DecimalFormat("0.00"));
+        int colour = 0;
+        for (var panel : List.of(Map.entry(loss, losses), Map.entry(acc, accuracies))) {
+            XYSeriesCollection data = new XYSeriesCollection();
+            XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+            for (Map.Entry<String, double[]> e : panel.getValue().entrySet()) {
+                XYSeries s = new XYSeries(e.getKey());
+                double[] v = e.getValue();
+                for (int i = 0; i < v.length; i++) {
+                    s.add(i + 1, v[i]);
+                }
+                // Each series its own colour across both panels, so "test" is one colour throughout.
+                r.setSeriesPaint(data.getSeriesCount(), PALETTE.get(colour++ % PALETTE.size()));
+                r.setSeriesStroke(data.getSeriesCount(), new BasicStroke(2f));
+                data.addSeries(s);
+            }
+            XYPlot sub = new XYPlot(data, null, panel.getKey(), r);
+            style(sub);
+            plot.add(sub, 1);
+        }
+        save(file, titled(title, plot, RectangleEdge.BOTTOM), 760, 620);
+    }
+
+    /**
+     * Writes a grid of small greyscale images with a caption under each, such as misclassified
+     * digits with their true and predicted labels. Drawn with Java2D (JFreeChart has no image
+     * grid) and written with JFreeChart's PNG encoder, headless.
+     *
+     * @param file the PNG to write (parent directories are made)
+     * @param title the line above the grid
+     * @param images the images, each {@code side × side} values in [0, 1] row by row (1 is ink,
+     *     drawn black on white)
+     * @param side the images' height and width in pixels
+     * @param captions one caption per image
+     * @param columns images per row, ≥ 1
+     * @throws IllegalArgumentException if the sizes do not fit or the file cannot be written
+     */
+    static void imageGrid(Path file, String title, List<double[]> images, int side, List<String> captions,
+            int columns) {
+        if (images.size() != captions.size() || columns < 1 || side < 1) {
+            throw new IllegalArgumentException("image grid: " + images.size() + " images, " + captions.size()
+                    + " captions, " + columns + " columns, side " + side);
+        }
+        int scale = Math.max(1, 72 / side);       // each image about 72 pixels square
+        int cell = side * scale;
+        int captionH = 18;
+        int gap = 14;
+        int titleH = 34;
+        int cols = Math.max(1, Math.min(columns, images.size()));
+        int rows = (images.size() + cols - 1) / cols;
+        Font titleFont = new Font("SansSerif", Font.BOLD, 14);
+        Font captionFont = new Font("SansSerif", Font.PLAIN, 12);
+        BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D sg = scratch.createGraphics();
+        int titleW = sg.getFontMetrics(titleFont).stringWidth(title);
+        sg.dispose();
+        int width = Math.max(gap + titleW + gap, gap + cols * (cell + gap));
+        int height = titleH + Math.max(1, rows) * (cell + captionH + gap) + gap;
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            g.setColor(Color.BLACK);
+            g.setFont(titleFont);
+            g.drawString(title, gap, 22);
+            g.setFont(captionFont);
+            if (images.isEmpty()) {
+                g.drawString("(none)", gap, titleH + 20);
+            }
+            for (int k = 0; k < images.size(); k++) {
+                double[] px = images.get(k);
+                if (px.length != side * side) {
+                    throw new IllegalArgumentException("image grid: image " + k + " has " + px.length
+                            + " values, not " + side + "×" + side);
+                }
+                int x0 = gap + (k % cols) * (cell + gap);
+                int y0 = titleH + (k / cols) * (cell + captionH + gap);
+                for (int i = 0; i < side; i++) {
+                    for (int j = 0; j < side; j++) {
+                        int grey = (int) Math.round(255 * (1 - Math.max(0, Math.min(1, px[i * side + j]))));
+                        g.setColor(new Color(grey, grey, grey));
+                        g.fillRect(x0 + j * scale, y0 + i * scale, scale, scale);
+                    }
+                }
+                g.setColor(new Color(0xbbbbbb));
+                g.drawRect(x0 - 1, y0 - 1, cell + 1, cell + 1);
+                g.setColor(Color.BLACK);
+                g.drawString(captions.get(k), x0, y0 + cell + 14);
+            }
+        } finally {
+            g.dispose();
+        }
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try (OutputStream os = Files.newOutputStream(file)) {
+                ChartUtils.writeBufferedImageAsPNG(os, img);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new IllegalArgumentException("cannot write image " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static LogAxis logAxis(String label) {

@@ -27,7 +27,9 @@ import org.autodifflite.layers.train.BinaryMetrics;
 import org.autodifflite.layers.train.Trainer;
 import org.autodifflite.layers.train.TrainingListener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Trains the fraud network — on the embedded synthetic payments, or on the user's CSV — with Adam,
@@ -36,8 +38,19 @@ import picocli.CommandLine.Option;
  * scaler and the column names, for {@code predict}) and draws the loss curve.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train the fraud network (synthetic payments, or --csv FILE --label COLUMN).")
+        description = "Train the fraud network (synthetic payments, or --csv FILE --label COLUMN),"
+                + " or a digit classifier (--data digits [--arch cnn|mlp]).")
 final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--data", paramLabel = "SET", description = "payments (synthetic, the default) or digits (the"
+            + " bundled 8×8 handwritten digits, 10 classes; see DigitsTraining for its defaults).")
+    String data;
+
+    @Option(names = "--arch", description = "With --data digits: cnn (the default) or mlp.")
+    String arch;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "Train on this CSV (header line, numbers, 0/1 label column).")
     Path csv;
@@ -104,6 +117,13 @@ final class TrainCommand implements Callable<Integer> {
     /** @return 0, or 1 if a sampled gradient check failed */
     @Override
     public Integer call() throws IOException {
+        if (data != null && data.trim().equalsIgnoreCase("digits")) {
+            return new DigitsTraining(out, this, spec.commandLine().getParseResult()).call();
+        }
+        if ((data != null && !data.trim().equalsIgnoreCase("payments")) || arch != null) {
+            throw new IllegalArgumentException(arch != null ? "--arch applies to --data digits only"
+                    : "--data must be payments or digits, got '" + data + "'");
+        }
         validate();
         boolean own = csv != null;
         Dataset data = own ? Dataset.readCsv(csv, label) : PaymentsData.generate(samples, fraudRate, seed);

@@ -61,6 +61,69 @@ class CommandsTest {
         assertThat(auc).isGreaterThan(0.85);
     }
 
+    /**
+     * The full default run of {@code train --data digits} (the CNN, 20 epochs, the seeded 80/20
+     * split; about 10 s): at least 97 % of the test digits right, the confusion matrix, the saved
+     * model (which loads into a fresh CNN and gives the same accuracy) and both pictures.
+     */
+    @Test
+    void trainTheCnnOnTheDigitsToAtLeast97PercentTestAccuracy() throws IOException {
+        Path model = dir.resolve("digits.txt");
+        Path curves = dir.resolve("curves.png");
+        Run r = run("train", "--data", "digits", "--arch", "cnn", "--model", model.toString(), "--chart",
+                curves.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Data: UCI optical digits (scikit-learn's copy) — 1797 images 1×8×8",
+                "Split: 1438 for training, 359 for testing, stratified by digit (seed 42)",
+                "Model: CNN: conv1 1→8 3×3 pad 1 → ReLU → max-pool 2×2 → conv2 8→16 3×3 pad 1", "3818 parameters",
+                "epoch 20/20", "gradient check, epoch 20 (batch of 32, up to 8 entries per input): PASS",
+                "true \\ predicted", "precision", "Misclassified digits: ");
+        String line = r.out().lines().filter(l -> l.startsWith("test accuracy: ")).findFirst().orElseThrow();
+        double accuracy = Double.parseDouble(line.split(" ")[2]);
+        assertThat(accuracy).as(line).isGreaterThanOrEqualTo(0.97);
+
+        org.autodifflite.layers.model.GraphModel fresh = DigitsCnn.model(1);
+        org.autodifflite.layers.io.ModelFile.load(fresh, model);
+        org.autodifflite.layers.data.Digits test = org.autodifflite.layers.data.Digits.load().split(0.2, 42).test();
+        double reloaded = org.autodifflite.layers.train.ClassMetrics.of(
+                fresh.predict(java.util.Map.of(DigitsCnn.IMAGES, test.images())), test.labels()).accuracy();
+        assertThat(reloaded).isEqualTo(accuracy, org.assertj.core.api.Assertions.within(5e-5));
+        assertPng(curves);
+        assertPng(dir.resolve("curves-misclassified.png"));
+    }
+
+    @Test
+    void optionsThatDoNotFitTheDataAreRefusedNamingThem() {
+        Run threshold = run("train", "--data", "digits", "--threshold", "0.3");
+        assertThat(threshold.code()).isEqualTo(2);
+        assertThat(threshold.err()).contains("error: --threshold does not apply to --data digits");
+        Run arch = run("train", "--arch", "cnn");
+        assertThat(arch.code()).isEqualTo(2);
+        assertThat(arch.err()).contains("error: --arch applies to --data digits only");
+        Run data = run("train", "--data", "mnist");
+        assertThat(data.code()).isEqualTo(2);
+        assertThat(data.err()).contains("error: --data must be payments or digits, got 'mnist'");
+        Run hidden = run("train", "--data", "digits", "--hidden", "32");
+        assertThat(hidden.code()).isEqualTo(2);
+        assertThat(hidden.err()).contains("--hidden sets the widths of --arch mlp");
+        Run badArch = run("train", "--data", "digits", "--arch", "rnn");
+        assertThat(badArch.code()).isEqualTo(2);
+        assertThat(badArch.err()).contains("--arch must be cnn or mlp, got 'rnn'");
+    }
+
+    /** The dense alternative on the same digits, a short run: the same report and files. */
+    @Test
+    void trainAnMlpOnTheDigitsPixels() throws IOException {
+        Run r = run("train", "--data", "digits", "--arch", "mlp", "--epochs", "3", "--check-every", "3", "--model",
+                dir.resolve("mlp.txt").toString(), "--chart", dir.resolve("mlp.png").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Model: MLP: dense 64 (ReLU) → dense fc 10", "epoch 3/3",
+                "gradient check, epoch 3", "PASS", "test accuracy: 0.9");
+        assertThat(Files.readString(dir.resolve("mlp.txt"))).contains("parameter fc1.weight 64 64",
+                "parameter fc2.weight 10 64");
+        assertPng(dir.resolve("mlp-misclassified.png"));
+    }
+
     @Test
     void trainOnACsvFile() throws IOException {
         Path csv = dir.resolve("data.csv");

@@ -47,6 +47,7 @@ import org.autodifflite.layers.ops.SoftmaxCrossEntropy;
 import org.autodifflite.layers.ops.SparseSoftmaxCrossEntropy;
 import org.autodifflite.layers.train.Adam;
 import org.autodifflite.layers.train.BinaryMetrics;
+import org.autodifflite.layers.train.ClassMetrics;
 import org.autodifflite.layers.train.Sgd;
 import org.autodifflite.layers.train.Trainer;
 import org.autodifflite.layers.train.TrainingListener;
@@ -411,6 +412,16 @@ class BadInputTest {
         out.add(c("GraphModel", "a forward function that asks for the labels", x -> GraphModel.builder()
                 .input("x", 2).labels("y", 1).forward(m -> m.input("y")).loss(new BinaryCrossEntropy()).build(),
                 "input 'y'", "labels, which only the loss sees"));
+        out.add(c("GraphModel", "conv2d on a feature input (8×batch)", x -> GraphModel.builder()
+                .input("x", 8).labels("y", 1).forward(m -> m.conv2d("conv", m.input("x"), 4, 3, 1, 1))
+                .loss(new BinaryCrossEntropy()).build(), "conv2d 'conv'", "N×C×H×W", "input(name, C, H, W)"));
+        // Multi-class metrics.
+        out.add(c("ClassMetrics", "a label 2.5 among class indices", x -> ClassMetrics.of(
+                Tensor.of(new double[][] {{1, 0}, {0, 1}, {0, 0}}), Tensor.row(0, 2.5)), "labels[0][1] = 2.5",
+                "not a class index", "[0, 3)"));
+        out.add(c("ClassMetrics", "scores laid out samples × classes (4×3)", x -> ClassMetrics.of(
+                Tensor.zeros(4, 3), Tensor.row(0, 1, 2, 0)), "labels are 1×4 but there are 3 samples",
+                "scores.transpose()"));
         // The first release's 2-D ops given N-D inputs.
         out.add(c("Linear", "X of 2×3×4 (an image batch, not flattened)", x -> new Linear().forward(
                 Tensor.zeros(2, 3, 4), Tensor.zeros(4, 2), Tensor.zeros(4, 1)), "Linear", "2×3×4",

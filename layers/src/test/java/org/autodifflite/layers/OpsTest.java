@@ -76,6 +76,22 @@ class OpsTest {
         assertThat(s.get(2)).isCloseTo(1 / (1 + Math.exp(-3)), within(1e-16));
     }
 
+    /**
+     * ReLU at its edges: −0 and 0 give 0 with gradient 0 (the kink takes 0), the smallest
+     * subnormal and +∞ pass with gradient 1, −∞ gives 0, and a NaN stays NaN with a NaN gradient
+     * (as numpy's maximum in the notebook) instead of becoming a harmless-looking 0.
+     */
+    @Test
+    void reluAtItsEdgesKeepsNanAndTakesZeroAtTheKink() {
+        ReLU relu = new ReLU();
+        Tensor z = row(-0.0, 0.0, Double.MIN_VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, -3);
+        Tensor a = relu.forward(z);
+        assertThat(a.data()).containsExactly(0.0, 0.0, Double.MIN_VALUE, Double.POSITIVE_INFINITY, 0.0, Double.NaN, 0.0);
+        assertThat(Double.doubleToRawLongBits(a.get(0))).isEqualTo(Double.doubleToRawLongBits(0.0));
+        Tensor g = relu.backward(new Tensor[] {z}, a, row(2, 2, 2, 2, 2, 2, 2))[0];
+        assertThat(g.data()).containsExactly(0.0, 0.0, 2.0, 2.0, 0.0, Double.NaN, 0.0);
+    }
+
     @Test
     void sigmoidIsFiniteAndExactAtPlusMinusAThousand() {
         Sigmoid sig = new Sigmoid();

@@ -78,51 +78,89 @@ class SpatialOpsTest {
     void theFastForwardsGiveForwardsBits(SpatialCases.Kind kind) {
         for (int k = 0; k < 150; k++) {
             Well19937c rng = new Well19937c(9_000 + k);
-            SpatialCases.Case c = SpatialCases.draw(kind, k, rng);
-            FastForward op = (FastForward) c.op();
-            Tensor[] in = c.inputs();
-            Tensor y = op.forward(in);
-            Tensor buf = Tensor.zerosLike(y);
-            buf.fill(Double.NaN);
-            op.forwardInto(buf, in);
-            assertThat(buf).as("%s: forwardInto", c).isEqualTo(y);
-            for (int trial = 0; trial < 12; trial++) {
-                int i = rng.nextInt(in.length);
-                int size = in[i].size();
-                int from;
-                int to;
-                switch (trial % 4) {
-                    case 0 -> {                        // one entry, as the checker perturbs
-                        from = rng.nextInt(size);
-                        to = from + 1;
-                    }
-                    case 1 -> {                        // a short run, maybe across rows
-                        from = rng.nextInt(size);
-                        to = Math.min(size, from + 1 + rng.nextInt(6));
-                    }
-                    case 2 -> {                        // a long run, across planes and images
-                        from = rng.nextInt(size);
-                        to = from + rng.nextInt(size - from + 1);
-                    }
-                    default -> {
-                        from = 0;
-                        to = size;
-                    }
-                }
-                Tensor before = op.forward(in);
-                double[] saved = in[i].data().clone();
-                for (int e = from; e < to; e++) {
-                    in[i].data()[e] += rng.nextGaussian();
-                }
-                Tensor want = op.forward(in);
-                Tensor got = before.copy();
-                assertThat(op.forwardEntriesInto(got, i, from, to, in)).isTrue();
-                assertThat(got).as("%s: entries [%d, %d) of %s changed", c, from, to, op.inputName(i)).isEqualTo(want);
-                System.arraycopy(saved, 0, in[i].data(), 0, saved.length);
-                assertThat(op.forwardEntriesInto(got, i, from, to, in)).isTrue();
-                assertThat(got).as("%s: entries [%d, %d) of %s put back", c, from, to, op.inputName(i))
-                        .isEqualTo(before);
+            assertFastForwardsGiveForwardsBits(SpatialCases.draw(kind, k, rng), rng, 12);
+        }
+    }
+
+    /**
+     * Both ways a convolution multiplies: images one at a time when an output plane is large
+     * (12×12 = 144 positions), and, for small planes (8×8 digits), a chunk of images side by side
+     * in one product — here 70 images of 64 positions, so two chunks of 64 and 6 images. Each is
+     * the definition, its {@code forwardInto} and incremental forward give forward's bits in
+     * either chunk, and its gradients are the definition's.
+     */
+    @Test
+    void imagesMultipliedOneAtATimeOrStackedInChunksAreTheDefinition() {
+        Well19937c rng = new Well19937c(12);
+        for (SpatialCases.Case c : new SpatialCases.Case[] {
+            SpatialCases.conv("per image", 3, 2, 12, 12, 3, 3, 3, NaiveSpatial.Geometry.of(1, 1, 1), true, rng),
+            SpatialCases.conv("stacked, two chunks", 70, 2, 8, 8, 5, 3, 3, NaiveSpatial.Geometry.of(1, 1, 1), true, rng),
+            SpatialCases.conv("stacked, no bias", 9, 3, 6, 7, 4, 2, 3, new NaiveSpatial.Geometry(1, 2, 1, 0, 1, 1),
+                    false, rng)}) {
+            Tensor y = c.op().forward(c.inputs());
+            assertClose(y, SpatialCases.reference(c), c + ": forward");
+            Tensor g = Tensor.randn(y.dims(), 5L);
+            Tensor[] grads = c.op().backward(c.inputs(), y, g);
+            Tensor[] want = SpatialCases.referenceBackward(c, g);
+            for (int i = 0; i < want.length; i++) {
+                assertClose(grads[i], want[i], c + ": gradient of " + c.op().inputName(i));
             }
+            assertFastForwardsGiveForwardsBits(c, rng, 40);
+            // A pixel of the last image, in the second chunk of the stacked case.
+            Tensor[] in = c.inputs();
+            Tensor before = c.op().forward(in);
+            int last = in[0].size() - 1 - rng.nextInt(in[0].size() / in[0].dim(0));
+            in[0].data()[last] += 1.5;
+            Tensor got = before.copy();
+            assertThat(((FastForward) c.op()).forwardEntriesInto(got, 0, last, last + 1, in)).isTrue();
+            assertThat(got).as("%s: a pixel of the last image", c).isEqualTo(c.op().forward(in));
+        }
+    }
+
+    private static void assertFastForwardsGiveForwardsBits(SpatialCases.Case c, Well19937c rng, int trials) {
+        FastForward op = (FastForward) c.op();
+        Tensor[] in = c.inputs();
+        Tensor y = op.forward(in);
+        Tensor buf = Tensor.zerosLike(y);
+        buf.fill(Double.NaN);
+        op.forwardInto(buf, in);
+        assertThat(buf).as("%s: forwardInto", c).isEqualTo(y);
+        for (int trial = 0; trial < trials; trial++) {
+            int i = rng.nextInt(in.length);
+            int size = in[i].size();
+            int from;
+            int to;
+            switch (trial % 4) {
+                case 0 -> {                        // one entry, as the checker perturbs
+                    from = rng.nextInt(size);
+                    to = from + 1;
+                }
+                case 1 -> {                        // a short run, maybe across rows
+                    from = rng.nextInt(size);
+                    to = Math.min(size, from + 1 + rng.nextInt(6));
+                }
+                case 2 -> {                        // a long run, across planes and images
+                    from = rng.nextInt(size);
+                    to = from + rng.nextInt(size - from + 1);
+                }
+                default -> {
+                    from = 0;
+                    to = size;
+                }
+            }
+            Tensor before = op.forward(in);
+            double[] saved = in[i].data().clone();
+            for (int e = from; e < to; e++) {
+                in[i].data()[e] += rng.nextGaussian();
+            }
+            Tensor want = op.forward(in);
+            Tensor got = before.copy();
+            assertThat(op.forwardEntriesInto(got, i, from, to, in)).isTrue();
+            assertThat(got).as("%s: entries [%d, %d) of %s changed", c, from, to, op.inputName(i)).isEqualTo(want);
+            System.arraycopy(saved, 0, in[i].data(), 0, saved.length);
+            assertThat(op.forwardEntriesInto(got, i, from, to, in)).isTrue();
+            assertThat(got).as("%s: entries [%d, %d) of %s put back", c, from, to, op.inputName(i))
+                    .isEqualTo(before);
         }
     }
 

@@ -17,8 +17,15 @@ import org.autodifflite.core.Node;
 import org.autodifflite.core.Op;
 import org.autodifflite.core.Parameter;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.layers.ops.AvgPool2d;
+import org.autodifflite.layers.ops.BatchNorm;
+import org.autodifflite.layers.ops.Conv2d;
 import org.autodifflite.layers.ops.Dropout;
+import org.autodifflite.layers.ops.Embedding;
+import org.autodifflite.layers.ops.Flatten;
+import org.autodifflite.layers.ops.LayerNorm;
 import org.autodifflite.layers.ops.Linear;
+import org.autodifflite.layers.ops.MaxPool2d;
 
 /**
  * A model over any graph: a forward function written with the expression API, over named data
@@ -48,7 +55,28 @@ import org.autodifflite.layers.ops.Linear;
  *
  * <p><b>Data layout.</b> {@code input("x", 8)} declares a feature input: 8 features × batch,
  * one sample per column, as in {@link Sequential}. {@code input("img", 1, 8, 8)} declares a
- * sample of several axes: the batch goes in front (N×1×8×8). See {@link Model}.
+ * sample of several axes: the batch goes in front (N×1×8×8), and the trainer cuts batches along
+ * axis 0. See {@link Model}.
+ *
+ * <p><b>Layers by name.</b> The {@link Scope} has a helper for each common layer, creating its
+ * parameters (and buffers) on the first run: {@link Scope#dense dense}, {@link Scope#conv2d
+ * conv2d}, {@link Scope#maxPool maxPool}, {@link Scope#avgPool avgPool}, {@link Scope#flatten
+ * flatten} (images to features × batch), {@link Scope#batchNorm batchNorm} (running statistics
+ * as buffers), {@link Scope#layerNorm layerNorm}, {@link Scope#embedding embedding} and
+ * {@link Scope#dropout dropout}. A small CNN for 8×8 digits:
+ *
+ * <pre>{@code
+ * GraphModel cnn = GraphModel.builder().seed(1)
+ *         .input("img", 1, 8, 8).labels("digit", 1)                  // N×1×8×8; labels 1×N, 0 … 9
+ *         .forward(m -> {
+ *             Node h = m.conv2d("conv1", m.input("img"), 8, 3, 1, 1).relu();  // N×8×8×8
+ *             h = m.maxPool(h, 2);                                             // N×8×4×4
+ *             h = m.conv2d("conv2", h, 16, 3, 1, 1).relu();                   // N×16×4×4
+ *             return m.dense("fc", m.flatten(h), 10);                          // 10×N logits
+ *         })
+ *         .loss(new SparseSoftmaxCrossEntropy())
+ *         .build();
+ * }</pre>
  */
 public final class GraphModel implements Model {
 
@@ -311,7 +339,10 @@ public final class GraphModel implements Model {
             return graph;
         }
 
-        /** @return whether this graph is for training (dropout active) or evaluation */
+        /**
+         * @return whether this graph is for training (dropout draws masks, batch norm uses the
+         *     batch's statistics and stages new running ones) or evaluation (prediction)
+         */
         public boolean training() {
             return training;
         }
@@ -457,6 +488,189 @@ public final class GraphModel implements Model {
         }
 
         /**
+         * A 2-D convolution layer {@code W ⋆ x + b} ({@link Conv2d}, cross-correlation with zero
+         * padding): {@code x} is images N×C×H×W (batch first), {@code name.weight} is
+         * filters × C × kernel × kernel, He-initialized over the fan-in {@code C·kernel·kernel},
+         * and {@code name.bias} is a vector of {@code filters} zeros.
+         *
+         * <pre>{@code
+         * Node h = m.conv2d("conv1", m.input("img"), 8, 3, 1, 1).relu();   // N×1×8×8 → N×8×8×8
+         * }</pre>
+         *
+         * @param name the layer's name; using it again shares its parameters
+         * @param x the input, N×C×H×W
+         * @param filters the number of output channels, ≥ 1
+         * @param kernel the kernel's height and width, ≥ 1
+         * @param stride the step between windows, ≥ 1
+         * @param padding zero rows and columns added on each side, ≥ 0 ({@code (kernel − 1)/2}
+         *     keeps H×W at stride 1 for an odd kernel)
+         * @return the output node, N×filters×Ho×Wo, labelled {@code name}
+         * @throws IllegalArgumentException if {@code x} is not rank 4, a size is out of range,
+         *     the kernel does not fit the padded image, or a shared layer's shape differs
+         */
+        public Node conv2d(String name, Node x, int filters, int kernel, int stride, int padding) {
+            if (x.value().rank() != 4) {
+                throw new IllegalArgumentException("GraphModel: conv2d '" + name + "' takes images N×C×H×W (batch"
+                        + " first), got " + x.value().shape() + "; declare the input as input(name, C, H, W)");
+            }
+            if (filters < 1 || kernel < 1) {
+                throw new IllegalArgumentException("GraphModel: conv2d '" + name + "' needs at least one filter and"
+                        + " a kernel of at least 1, got " + filters + " filters and kernel " + kernel);
+            }
+            Conv2d op = new Conv2d(stride, padding); // checks stride and padding, naming them
+            Node w = parameter(name + ".weight", Initializer.he(), filters, x.value().dim(1), kernel, kernel);
+            Node b = parameter(name + ".bias", Initializer.zeros(), filters);
+            return apply(name, op, x, w, b);
+        }
+
+        /**
+         * Max pooling over {@code kernel × kernel} windows side by side (stride = kernel), no
+         * padding ({@link MaxPool2d}).
+         *
+         * @param x images N×C×H×W
+         * @param kernel the window's height and width, ≥ 1
+         * @return N×C×⌊H/kernel⌋×⌊W/kernel⌋, labelled {@code maxpoolK} (K counts this run's pools)
+         * @throws IllegalArgumentException if {@code x} is not N×C×H×W or the window does not fit
+         */
+        public Node maxPool(Node x, int kernel) {
+            return maxPool(x, kernel, kernel);
+        }
+
+        /**
+         * Max pooling over {@code kernel × kernel} windows with the given stride, no padding.
+         *
+         * @param x images N×C×H×W
+         * @param kernel the window's height and width, ≥ 1
+         * @param stride the step between windows, ≥ 1
+         * @return the pooled images, labelled {@code maxpoolK}
+         * @throws IllegalArgumentException if {@code x} is not N×C×H×W or a size is out of range
+         */
+        public Node maxPool(Node x, int kernel, int stride) {
+            return apply(next("maxpool"), new MaxPool2d(kernel, stride, 0), x);
+        }
+
+        /**
+         * Average pooling over {@code kernel × kernel} windows side by side, no padding
+         * ({@link AvgPool2d}).
+         *
+         * @param x images N×C×H×W
+         * @param kernel the window's height and width, ≥ 1
+         * @return the pooled images, labelled {@code avgpoolK}
+         * @throws IllegalArgumentException if {@code x} is not N×C×H×W or the window does not fit
+         */
+        public Node avgPool(Node x, int kernel) {
+            return avgPool(x, kernel, kernel);
+        }
+
+        /**
+         * Average pooling over {@code kernel × kernel} windows with the given stride, no padding.
+         *
+         * @param x images N×C×H×W
+         * @param kernel the window's height and width, ≥ 1
+         * @param stride the step between windows, ≥ 1
+         * @return the pooled images, labelled {@code avgpoolK}
+         * @throws IllegalArgumentException if {@code x} is not N×C×H×W or a size is out of range
+         */
+        public Node avgPool(Node x, int kernel, int stride) {
+            return apply(next("avgpool"), new AvgPool2d(kernel, stride, 0), x);
+        }
+
+        /**
+         * From batch first to the dense layers' layout ({@link Flatten}): N×… becomes
+         * features × N, one sample per column, each sample's entries in row-major order.
+         *
+         * @param x a batch-first tensor of rank ≥ 2, such as N×C×H×W
+         * @return (size/N) × N, labelled {@code flattenK}
+         * @throws IllegalArgumentException if {@code x} has rank below 2
+         */
+        public Node flatten(Node x) {
+            return apply(next("flatten"), FLATTEN, x);
+        }
+
+        /**
+         * Batch normalization ({@link BatchNorm}) with its running statistics kept as the model's
+         * buffers. Parameters {@code name.gamma} (ones) and {@code name.beta} (zeros), buffers
+         * {@code name.runningMean} (zeros) and {@code name.runningVar} (ones), all shaped
+         * {@link BatchNorm#parameterDims}: one per row of features × batch ({@code F×1}), one per
+         * channel of N×C×H×W ({@code (C)}).
+         *
+         * <p>In a {@linkplain #training() training} graph the batch's own statistics normalize and
+         * {@link BatchNorm#runningUpdate} of this batch is staged (applied only when the training
+         * step succeeds, see {@link #update}); in an evaluation graph (prediction) the running
+         * statistics normalize, entering the op as data leaves labelled {@code name.runningMean}
+         * and {@code name.runningVar}. Checking either graph changes no buffer.
+         *
+         * @param name the layer's name
+         * @param x features × batch, or images N×C×H×W
+         * @return the normalized node, shaped like {@code x}, labelled {@code name}
+         * @throws IllegalArgumentException if {@code x} is neither rank 2 nor rank 4, or the
+         *     layer was built for another number of features or channels
+         */
+        public Node batchNorm(String name, Node x) {
+            int[] p = BatchNorm.parameterDims(x.value().dims());
+            Node gamma = parameter(name + ".gamma", ONES, p);
+            Node beta = parameter(name + ".beta", Initializer.zeros(), p);
+            Tensor mean = buffer(name + ".runningMean", Tensor.zeros(p));
+            Tensor var = buffer(name + ".runningVar", Tensor.ones(p));
+            if (training) {
+                // Staged from the values this graph normalizes; applied after a successful step only.
+                BatchNorm.RunningStats s = BatchNorm.runningUpdate(x.value(), mean, var);
+                update(name + ".runningMean", s.mean());
+                update(name + ".runningVar", s.variance());
+                return apply(name, BN_TRAINING, x, gamma, beta);
+            }
+            return apply(name, BN_EVALUATION, x, gamma, beta, graph.input(name + ".runningMean", mean),
+                    graph.input(name + ".runningVar", var));
+        }
+
+        /**
+         * Layer normalization over the last axis ({@link LayerNorm}): each vector along the last
+         * axis of {@code x} (one token's D features in batch×L×D) is normalized by its own mean
+         * and variance, then scaled by {@code name.gamma} (ones) and shifted by
+         * {@code name.beta} (zeros), both of shape {@code (D)}. Training and evaluation are the
+         * same. For features × batch (samples as columns), normalize {@code x.t()} or use
+         * {@link #batchNorm}.
+         *
+         * @param name the layer's name
+         * @param x a tensor of rank ≥ 1 whose last axis holds the features
+         * @return the normalized node, shaped like {@code x}, labelled {@code name}
+         * @throws IllegalArgumentException if {@code x} has rank 0 or a shared layer's width differs
+         */
+        public Node layerNorm(String name, Node x) {
+            int[] dims = x.value().dims();
+            if (dims.length == 0) {
+                throw new IllegalArgumentException("GraphModel: layerNorm '" + name + "' needs a tensor whose last"
+                        + " axis holds the features, got a scalar");
+            }
+            int d = dims[dims.length - 1];
+            Node gamma = parameter(name + ".gamma", ONES, d);
+            Node beta = parameter(name + ".beta", Initializer.zeros(), d);
+            return apply(name, LAYER_NORM, x, gamma, beta);
+        }
+
+        /**
+         * An embedding table ({@link Embedding}): row {@code indices[…]} of {@code name.table},
+         * a vocab × dim parameter drawn from N(0, 1) as in PyTorch, for every index.
+         *
+         * @param name the layer's name
+         * @param indices whole numbers in [0, vocab) stored as doubles, any shape (batch×L token
+         *     ids, for example); data, not differentiable
+         * @param vocab the number of rows (distinct ids), ≥ 1
+         * @param dim the width of each row, ≥ 1
+         * @return {@code indices.dims + [dim]}, labelled {@code name}
+         * @throws IllegalArgumentException if a size is below 1, an index is not a whole number in
+         *     [0, vocab), or a shared table's shape differs
+         */
+        public Node embedding(String name, Node indices, int vocab, int dim) {
+            if (vocab < 1 || dim < 1) {
+                throw new IllegalArgumentException("GraphModel: embedding '" + name + "' needs vocab ≥ 1 and dim ≥ 1,"
+                        + " got " + vocab + " and " + dim);
+            }
+            Node table = parameter(name + ".table", EMBEDDING_INIT, vocab, dim);
+            return apply(name, EMBEDDING, indices, table);
+        }
+
+        /**
          * Inverted dropout in a training graph (a fresh mask, a leaf labelled
          * {@code dropoutK.mask}, drawn from the model's seeded generator); the input itself in an
          * evaluation graph.
@@ -468,7 +682,7 @@ public final class GraphModel implements Model {
          */
         public Node dropout(Node x, double keep) {
             Dropout.requireKeep(keep);
-            String name = "dropout" + counters.merge("dropout", 1, Integer::sum);
+            String name = next("dropout");
             if (!training) {
                 return x;
             }
@@ -519,6 +733,11 @@ public final class GraphModel implements Model {
             return init;
         }
 
+        /** The next label of a kind within this run: {@code maxpool1}, {@code maxpool2}, … */
+        private String next(String kind) {
+            return kind + counters.merge(kind, 1, Integer::sum);
+        }
+
         private Parameter byName(String name) {
             return creating != null ? creating.get(name) : GraphModel.this.byName.get(name);
         }
@@ -545,6 +764,15 @@ public final class GraphModel implements Model {
 
     private static final Op LINEAR = new Linear();
     private static final Op DROPOUT = new Dropout();
+    private static final Op FLATTEN = new Flatten();
+    private static final Op BN_TRAINING = BatchNorm.training();
+    private static final Op BN_EVALUATION = BatchNorm.evaluation();
+    private static final Op LAYER_NORM = new LayerNorm();
+    private static final Op EMBEDDING = new Embedding();
+    /** Ones, for the scale of a normalization layer. */
+    private static final Initializer ONES = (out, in, rng) -> Tensor.ones(out, in);
+    /** N(0, 1), PyTorch's initialization of an embedding table. */
+    private static final Initializer EMBEDDING_INIT = Initializer.normal(1.0);
 
     /** Declares a {@link GraphModel}'s inputs, forward function and loss. */
     public static final class Builder {

@@ -35,7 +35,9 @@ import org.autodifflite.core.kernel.MatMul;
  * to the pixel it was copied from (padding positions are dropped). The images of a batch are
  * split between as many threads as the matmul kernel uses ({@link MatMul#threads()}); each
  * image is computed the same way whichever thread runs it, so results do not depend on the
- * thread count.
+ * thread count. Small output planes (at most 128 positions, an 8×8
+ * digit's 64 for example) are unfolded a chunk of images side by side instead, one product per
+ * chunk: an image's own product (8×9·9×64 for a digit) is too skinny for the kernel.
  *
  * <p>The op implements {@link FastForward}, so the gradient checker evaluates it incrementally:
  * a perturbed pixel changes only the outputs whose windows hold it (a few positions, every
@@ -64,6 +66,19 @@ public final class Conv2d implements FastForward {
      * its threads itself ({@code MatMul}'s own threshold), so images then run one after another.
      */
     private static final long KERNEL_SPLIT_MACS = 1L << 19;
+
+    /**
+     * Output planes of at most this many positions (up to about 11×11) are computed a chunk of
+     * images at a time ({@link #forwardStacked}): one image's product would be too skinny for the
+     * kernel (an 8×8 digit's is 8×9·9×64), and a whole chunk's is wide.
+     */
+    static final int STACK_MAX_POSITIONS = 128;
+
+    /** The columns (images × positions) of one stacked chunk: about 4,096, a cache-sized unfold. */
+    static final int STACK_COLUMNS = 4096;
+
+    /** Rows of the unfold shorter than this are copied by a plain loop, not {@code System.arraycopy}. */
+    private static final int SHORT_ROW = 16;
 
     /**
      * Per-thread buffers (unfolded images and products), reused so that the checker's
@@ -189,6 +204,10 @@ public final class Conv2d implements FastForward {
         Geometry g = geometry(new Geometry(), inputs);
         Tensor y = Tensor.zeros(g.n, g.f, g.oh, g.ow);
         double[] yd = y.data();
+        if (g.stacked()) {
+            forwardStacked(g, inputs, yd, SCRATCH.get(), true);
+            return y;
+        }
         forEachImage(g, (n0, n1) -> {
             Scratch s = SCRATCH.get();
             for (int n = n0; n < n1; n++) {
@@ -214,8 +233,93 @@ public final class Conv2d implements FastForward {
         Geometry g = geometry(s.g, inputs);
         requireOutput(out, g, inputs);
         double[] y = out.data();
+        if (g.stacked()) {
+            forwardStacked(g, inputs, y, s, false);
+            return;
+        }
         for (int n = 0; n < g.n; n++) {
             forwardImage(g, inputs, n, y, s);
+        }
+    }
+
+    /**
+     * Small output planes (at most {@value #STACK_MAX_POSITIONS} positions, such as 8×8 digits):
+     * a chunk of images is unfolded side by side into one (C·kh·kw) × (images·Ho·Wo) matrix and
+     * multiplied by {@code W} at once — one product wide enough for the kernel instead of one
+     * skinny product per image — and the result is scattered into the NCHW output. Chunks are
+     * fixed by the geometry ({@link Geometry#chunk}). Each entry is one sum over the taps, in
+     * order, whichever way the product is computed ({@code colᵀ·Wᵀ} with the kernel's threads
+     * here, {@code W·col} through {@link MatMul#region} on the calling thread for
+     * {@link #forwardInto} and the incremental forward), so all give the same bits.
+     *
+     * @param threaded whether the product may use the kernel's threads ({@link #forward}) or
+     *     must stay on the calling thread ({@link #forwardInto}, whose callers run threads of
+     *     their own)
+     */
+    private void forwardStacked(Geometry g, Tensor[] in, double[] y, Scratch s, boolean threaded) {
+        int ckk = g.ckk();
+        int pos = g.positions();
+        double[] x = in[0].data();
+        double[] w = in[1].data();
+        double[] b = bias ? in[2].data() : null;
+        for (int n0 = 0; n0 < g.n; n0 += g.chunk()) {
+            int images = Math.min(g.chunk(), g.n - n0);
+            int m = images * pos;
+            double[] col = s.col(ckk * m);
+            double[] part = s.part(g.f * m);
+            for (int k = 0; k < images; k++) {
+                im2colPadded(g, x, n0 + k, col, k * pos, m, s);
+            }
+            if (threaded) {
+                // Yᵀ (m × F) = colᵀ · Wᵀ, both read transposed in place: the kernel packs the small
+                // Wᵀ instead of the whole unfold, and each entry is the same chain of operations
+                // as in W · col (one sum over the taps, in order), so the bits are the same.
+                MatMul.gemm(col, 0, 1, m, w, 0, 1, ckk, part, 0, m, ckk, g.f);
+                for (int k = 0; k < images; k++) {
+                    int n = n0 + k;
+                    for (int f = 0; f < g.f; f++) {
+                        int dst = (n * g.f + f) * pos;
+                        int src = k * pos * g.f + f;
+                        if (b == null) {
+                            for (int q = 0; q < pos; q++) {
+                                y[dst + q] = part[src + q * g.f];
+                            }
+                        } else {
+                            double bf = b[f];
+                            for (int q = 0; q < pos; q++) {
+                                y[dst + q] = part[src + q * g.f] + bf;
+                            }
+                        }
+                    }
+                }
+                continue;
+            }
+            MatMul.region(w, col, part, g.f, ckk, m, 0, g.f, 0, m);
+            for (int k = 0; k < images; k++) {
+                scatter(g, part, m, k * pos, n0 + k, 0, g.f - 1, 0, pos, b, y);
+            }
+        }
+    }
+
+    /**
+     * Copies positions {@code [q0, q1)} of channels {@code [f0, f1]} of image {@code n} from a
+     * stacked product (F rows of {@code m}, the image's columns from {@code colOff}) into the NCHW
+     * output, adding the bias.
+     */
+    private static void scatter(Geometry g, double[] part, int m, int colOff, int n, int f0, int f1, int q0, int q1,
+            double[] b, double[] y) {
+        int pos = g.positions();
+        for (int f = f0; f <= f1; f++) {
+            int src = f * m + colOff;
+            int dst = (n * g.f + f) * pos;
+            if (b == null) {
+                System.arraycopy(part, src + q0, y, dst + q0, q1 - q0);
+            } else {
+                double bf = b[f];
+                for (int q = q0; q < q1; q++) {
+                    y[dst + q] = part[src + q] + bf;
+                }
+            }
         }
     }
 
@@ -228,7 +332,7 @@ public final class Conv2d implements FastForward {
         int ckk = g.ckk();
         int pos = g.positions();
         double[] col = s.col(ckk * pos);
-        im2col(g, in[0].data(), n, col, 0, 0, g.oh - 1, 0, g.ow - 1);
+        im2col(g, in[0].data(), n, col, 0, pos, 0, g.oh - 1, 0, g.ow - 1);
         // Y_n (F × Ho·Wo) = W (F × C·kh·kw, read in place) · col_n (C·kh·kw × Ho·Wo).
         MatMul.gemm(in[1].data(), 0, ckk, 1, col, 0, pos, 1, y, n * g.f * pos, g.f, ckk, pos);
         if (bias) {
@@ -302,6 +406,10 @@ public final class Conv2d implements FastForward {
             return true;
         }
         double[] y = out.data();
+        if (g.stacked()) {
+            forwardEntriesStacked(g, inputs, input, from, to, y, s);
+            return true;
+        }
         if (input == 0) {
             int[] box = s.box;
             Window2d.inputBox(box, from, to, g.h, g.w);
@@ -335,6 +443,62 @@ public final class Conv2d implements FastForward {
     }
 
     /**
+     * {@link #forwardEntriesInto} for stacked geometry: each recomputed entry through
+     * {@link MatMul#region} on its chunk's product, the chain {@link #forwardStacked} gives it.
+     * A changed pixel recomputes, in its image, the positions whose windows can hold it (only
+     * those columns are unfolded: the region reads no other); a changed weight or bias its
+     * filter's channel in every image.
+     */
+    private void forwardEntriesStacked(Geometry g, Tensor[] in, int input, int from, int to, double[] y, Scratch s) {
+        int ckk = g.ckk();
+        int pos = g.positions();
+        int per = g.chunk();
+        double[] x = in[0].data();
+        double[] w = in[1].data();
+        double[] b = bias ? in[2].data() : null;
+        if (input == 0) {
+            int[] box = s.box;
+            Window2d.inputBox(box, from, to, g.h, g.w);
+            int oh0 = Window2d.firstOut(box[0], g.kh, strideH, padH, dilationH);
+            int oh1 = Window2d.lastOut(box[1], strideH, padH, g.oh);
+            int ow0 = Window2d.firstOut(box[2], g.kw, strideW, padW, dilationW);
+            int ow1 = Window2d.lastOut(box[3], strideW, padW, g.ow);
+            if (oh0 > oh1 || ow0 > ow1) {
+                return;   // a pixel no window holds (stride larger than the kernel)
+            }
+            for (int n = box[4] / g.c; n <= box[5] / g.c; n++) {
+                int k = n % per;
+                int m = Math.min(per, g.n - (n - k)) * pos;
+                double[] col = s.col(ckk * m);
+                double[] part = s.part(g.f * m);
+                im2col(g, x, n, col, k * pos, m, oh0, oh1, ow0, ow1);
+                for (int i = oh0; i <= oh1; i++) {
+                    int q0 = i * g.ow + ow0;
+                    int q1 = i * g.ow + ow1 + 1;
+                    MatMul.region(w, col, part, g.f, ckk, m, 0, g.f, k * pos + q0, k * pos + q1);
+                    scatter(g, part, m, k * pos, n, 0, g.f - 1, q0, q1, b, y);
+                }
+            }
+            return;
+        }
+        int f0 = input == 1 ? from / ckk : from;
+        int f1 = input == 1 ? (to - 1) / ckk : to - 1;
+        for (int n0 = 0; n0 < g.n; n0 += per) {
+            int images = Math.min(per, g.n - n0);
+            int m = images * pos;
+            double[] col = s.col(ckk * m);
+            double[] part = s.part(g.f * m);
+            for (int k = 0; k < images; k++) {
+                im2colPadded(g, x, n0 + k, col, k * pos, m, s);
+            }
+            MatMul.region(w, col, part, g.f, ckk, m, f0, f1 + 1, 0, m);
+            for (int k = 0; k < images; k++) {
+                scatter(g, part, m, k * pos, n0 + k, f0, f1, 0, pos, b, y);
+            }
+        }
+    }
+
+    /**
      * Output positions {@code [oh0, oh1] × [ow0, ow1]} of image {@code n}, every channel. Only
      * those columns of {@code col_n} are unfolded, and {@link MatMul#region} computes each entry
      * by the chain of operations the whole product gives it.
@@ -346,7 +510,7 @@ public final class Conv2d implements FastForward {
         double[] col = s.col(ckk * pos);
         double[] part = s.part(g.f * pos);
         double[] w = in[1].data();
-        im2col(g, in[0].data(), n, col, 0, oh0, oh1, ow0, ow1);
+        im2col(g, in[0].data(), n, col, 0, pos, oh0, oh1, ow0, ow1);
         double[] b = bias ? in[2].data() : null;
         for (int i = oh0; i <= oh1; i++) {
             int q0 = i * g.ow + ow0;
@@ -372,7 +536,7 @@ public final class Conv2d implements FastForward {
         double[] w = in[1].data();
         double[] b = bias ? in[2].data() : null;
         for (int n = 0; n < g.n; n++) {
-            im2col(g, x, n, col, 0, 0, g.oh - 1, 0, g.ow - 1);
+            im2col(g, x, n, col, 0, pos, 0, g.oh - 1, 0, g.ow - 1);
             MatMul.region(w, col, part, g.f, ckk, pos, f0, f1 + 1, 0, pos);
             for (int f = f0; f <= f1; f++) {
                 int src = f * pos;
@@ -403,18 +567,19 @@ public final class Conv2d implements FastForward {
 
     /**
      * Unfolds output positions {@code [oh0, oh1] × [ow0, ow1]} of image {@code n}: row
-     * {@code p = (c·kh + u)·kw + v} of {@code col} (at {@code colOff}, rows of Ho·Wo) gets, at
-     * column {@code q = i·Wo + j}, the pixel {@code X[n, c, i·sh − ph + u·dh, j·sw − pw + v·dw]},
-     * or 0 where that lies in the padding. Other columns are not written.
+     * {@code p = (c·kh + u)·kw + v} of {@code col} (row {@code p} starting at
+     * {@code colOff + p·ld}: {@code ld} is Ho·Wo for one image, more for a stack of images side
+     * by side) gets, at column {@code q = i·Wo + j}, the pixel
+     * {@code X[n, c, i·sh − ph + u·dh, j·sw − pw + v·dw]}, or 0 where that lies in the padding.
+     * Other columns are not written.
      */
-    private void im2col(Geometry g, double[] x, int n, double[] col, int colOff, int oh0, int oh1, int ow0,
+    private void im2col(Geometry g, double[] x, int n, double[] col, int colOff, int ld, int oh0, int oh1, int ow0,
             int ow1) {
-        int pos = g.positions();
         for (int c = 0; c < g.c; c++) {
             int plane = (n * g.c + c) * g.h * g.w;
             for (int u = 0; u < g.kh; u++) {
                 for (int v = 0; v < g.kw; v++) {
-                    int row = colOff + ((c * g.kh + u) * g.kw + v) * pos;
+                    int row = colOff + ((c * g.kh + u) * g.kw + v) * ld;
                     int dx = v * dilationW - padW;
                     // The columns j whose pixel j·sw + dx lies inside the image, clipped to [ow0, ow1].
                     int j0 = Math.max(ow0, dx >= 0 ? 0 : (-dx + strideW - 1) / strideW);
@@ -431,8 +596,13 @@ public final class Conv2d implements FastForward {
                         for (int j = ow0; j < j0; j++) {
                             col[dst + j] = 0.0;
                         }
-                        if (strideW == 1) {
+                        if (strideW == 1 && j1 - j0 >= SHORT_ROW) {
                             System.arraycopy(x, src + j0, col, dst + j0, j1 - j0 + 1);
+                        } else if (strideW == 1) {
+                            // A row of a small image: a plain loop, cheaper than a copy call.
+                            for (int j = j0; j <= j1; j++) {
+                                col[dst + j] = x[src + j];
+                            }
                         } else {
                             for (int j = j0; j <= j1; j++) {
                                 col[dst + j] = x[src + j * strideW];
@@ -442,6 +612,76 @@ public final class Conv2d implements FastForward {
                             col[dst + j] = 0.0;
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #im2col} of the whole of image {@code n}, for small images (the stacked path): each
+     * channel plane is first copied into a zero-padded plane, so that every row of the unfold is
+     * a plain strided read with no bounds to work out — for an 8×8 image the bounds cost more
+     * than the copying. Writes the same values as {@link #im2col}.
+     */
+    private void im2colPadded(Geometry g, double[] x, int n, double[] col, int colOff, int ld, Scratch s) {
+        int wp = g.w + 2 * padW;
+        int size = (g.h + 2 * padH) * wp;
+        double[] pad = s.padded(size);
+        // The border must read as zeros; the buffer may hold another geometry's plane.
+        Arrays.fill(pad, 0, size, 0.0);
+        for (int c = 0; c < g.c; c++) {
+            int plane = (n * g.c + c) * g.h * g.w;
+            for (int r = 0; r < g.h; r++) {
+                int src = plane + r * g.w;
+                int dst = (r + padH) * wp + padW;
+                for (int j = 0; j < g.w; j++) {
+                    pad[dst + j] = x[src + j];
+                }
+            }
+            for (int u = 0; u < g.kh; u++) {
+                for (int v = 0; v < g.kw; v++) {
+                    int row = colOff + ((c * g.kh + u) * g.kw + v) * ld;
+                    for (int i = 0; i < g.oh; i++) {
+                        int src = (i * strideH + u * dilationH) * wp + v * dilationW;
+                        int dst = row + i * g.ow;
+                        for (int j = 0; j < g.ow; j++) {
+                            col[dst + j] = pad[src + j * strideW];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #col2im} for small images (the stacked path), through a zero-padded plane per
+     * channel: the unfolded gradient is added into it in {@link #col2im}'s order, and its inside
+     * then added onto {@code dx}, so each pixel gets the same sum, bit for bit.
+     */
+    private void col2imPadded(Geometry g, double[] dcol, int colOff, int ld, double[] dx, int n, Scratch s) {
+        int wp = g.w + 2 * padW;
+        int size = (g.h + 2 * padH) * wp;
+        double[] pad = s.padded(size);
+        for (int c = 0; c < g.c; c++) {
+            Arrays.fill(pad, 0, size, 0.0);
+            for (int u = 0; u < g.kh; u++) {
+                for (int v = 0; v < g.kw; v++) {
+                    int row = colOff + ((c * g.kh + u) * g.kw + v) * ld;
+                    for (int i = 0; i < g.oh; i++) {
+                        int dst = (i * strideH + u * dilationH) * wp + v * dilationW;
+                        int src = row + i * g.ow;
+                        for (int j = 0; j < g.ow; j++) {
+                            pad[dst + j * strideW] += dcol[src + j];
+                        }
+                    }
+                }
+            }
+            int plane = (n * g.c + c) * g.h * g.w;
+            for (int r = 0; r < g.h; r++) {
+                int src = (r + padH) * wp + padW;
+                int dst = plane + r * g.w;
+                for (int j = 0; j < g.w; j++) {
+                    dx[dst + j] += pad[src + j];
                 }
             }
         }
@@ -494,6 +734,9 @@ public final class Conv2d implements FastForward {
         // With ∂L/∂W, ∂L/∂b comes out of the same product: a row of ones under col_n makes the
         // last row of P_nᵀ the sums Σ_q G_n[f,q].
         int rows = wantB ? ckk + 1 : ckk;
+        if (g.stacked()) {
+            return backwardStacked(g, inputs, dy, grads, dx, rows, wantX, wantW, wantB);
+        }
         // Each image's ∂L/∂W term apart, summed below in the order of the images, so that the
         // sum does not depend on how the images were split between threads.
         double[] partials = wantW ? new double[g.n * rows * g.f] : null;
@@ -503,7 +746,7 @@ public final class Conv2d implements FastForward {
                 int gn = n * g.f * pos;   // G_n in the NCHW gradient
                 if (wantW) {
                     double[] col = t.col(rows * pos);
-                    im2col(g, x, n, col, 0, 0, g.oh - 1, 0, g.ow - 1);
+                    im2col(g, x, n, col, 0, pos, 0, g.oh - 1, 0, g.ow - 1);
                     if (wantB) {
                         Arrays.fill(col, ckk * pos, rows * pos, 1.0);
                     }
@@ -515,7 +758,7 @@ public final class Conv2d implements FastForward {
                     double[] dcol = t.dcol(ckk * pos);
                     // dcol_n (C·kh·kw × Ho·Wo) = Wᵀ · G_n, W read transposed in place.
                     MatMul.gemm(w, 0, 1, ckk, dy, gn, pos, 1, dcol, 0, ckk, g.f, pos);
-                    col2im(g, dcol, 0, dx, n);
+                    col2im(g, dcol, 0, pos, dx, n);
                 }
             }
         });
@@ -527,6 +770,80 @@ public final class Conv2d implements FastForward {
             double[] db = wantB ? new double[g.f] : null;
             for (int n = 0; n < g.n; n++) {
                 int off = n * rows * g.f;
+                for (int p = 0; p < ckk; p++) {
+                    for (int f = 0; f < g.f; f++) {
+                        dw[f * ckk + p] += partials[off + p * g.f + f];
+                    }
+                }
+                if (wantB) {
+                    for (int f = 0; f < g.f; f++) {
+                        db[f] += partials[off + ckk * g.f + f];
+                    }
+                }
+            }
+            grads[1] = Tensor.wrap(inputs[1].dims(), dw);
+            if (wantB) {
+                grads[2] = Tensor.wrap(new int[] {g.f}, db);
+            }
+        }
+        return grads;
+    }
+
+    /**
+     * The backward pass for stacked geometry (see {@link #forwardStacked}), a chunk of images at
+     * a time: the chunk's {@code G} gathered into F × (images·Ho·Wo), then
+     * {@code P_cᵀ = col_c·G_cᵀ} (with the row of ones for {@code ∂L/∂b}) and
+     * {@code dcol_c = Wᵀ·G_c} folded back image by image. The chunks' {@code ∂L/∂W} terms are
+     * summed in chunk order; the products may use the kernel's threads, whose results do not
+     * depend on their number.
+     */
+    private Tensor[] backwardStacked(Geometry g, Tensor[] inputs, double[] dy, Tensor[] grads, double[] dx, int rows,
+            boolean wantX, boolean wantW, boolean wantB) {
+        int ckk = g.ckk();
+        int pos = g.positions();
+        int per = g.chunk();
+        double[] x = inputs[0].data();
+        double[] w = inputs[1].data();
+        Scratch s = SCRATCH.get();
+        int chunks = (g.n + per - 1) / per;
+        double[] partials = wantW ? new double[chunks * rows * g.f] : null;
+        for (int c = 0, n0 = 0; n0 < g.n; c++, n0 += per) {
+            int images = Math.min(per, g.n - n0);
+            int m = images * pos;
+            double[] gc = s.grad(g.f * m);
+            for (int k = 0; k < images; k++) {
+                for (int f = 0; f < g.f; f++) {
+                    System.arraycopy(dy, ((n0 + k) * g.f + f) * pos, gc, f * m + k * pos, pos);
+                }
+            }
+            if (wantW) {
+                double[] col = s.col(rows * m);
+                for (int k = 0; k < images; k++) {
+                    im2colPadded(g, x, n0 + k, col, k * pos, m, s);
+                }
+                if (wantB) {
+                    Arrays.fill(col, ckk * m, rows * m, 1.0);
+                }
+                // P_cᵀ (rows × F) = col_c (rows × m) · G_cᵀ (G_c read transposed in place).
+                MatMul.gemm(col, 0, m, 1, gc, 0, 1, m, partials, c * rows * g.f, rows, m, g.f);
+            }
+            if (wantX) {
+                double[] dcol = s.dcol(ckk * m);
+                // dcol_c (C·kh·kw × m) = Wᵀ · G_c, W read transposed in place.
+                MatMul.gemm(w, 0, 1, ckk, gc, 0, m, 1, dcol, 0, ckk, g.f, m);
+                for (int k = 0; k < images; k++) {
+                    col2imPadded(g, dcol, k * pos, m, dx, n0 + k, s);
+                }
+            }
+        }
+        if (wantX) {
+            grads[0] = Tensor.wrap(inputs[0].dims(), dx);
+        }
+        if (wantW) {
+            double[] dw = new double[w.length];
+            double[] db = wantB ? new double[g.f] : null;
+            for (int c = 0; c < chunks; c++) {
+                int off = c * rows * g.f;
                 for (int p = 0; p < ckk; p++) {
                     for (int f = 0; f < g.f; f++) {
                         dw[f * ckk + p] += partials[off + p * g.f + f];
@@ -576,16 +893,15 @@ public final class Conv2d implements FastForward {
 
     /**
      * Folds an unfolded gradient back onto image {@code n} of {@code dx}: the inverse
-     * bookkeeping of {@link #im2col}, adding where im2col copied and dropping what fell in the
-     * padding (a pixel in several windows receives the sum).
+     * bookkeeping of {@link #im2col} (same {@code colOff} and {@code ld}), adding where im2col
+     * copied and dropping what fell in the padding (a pixel in several windows receives the sum).
      */
-    private void col2im(Geometry g, double[] dcol, int colOff, double[] dx, int n) {
-        int pos = g.positions();
+    private void col2im(Geometry g, double[] dcol, int colOff, int ld, double[] dx, int n) {
         for (int c = 0; c < g.c; c++) {
             int plane = (n * g.c + c) * g.h * g.w;
             for (int u = 0; u < g.kh; u++) {
                 for (int v = 0; v < g.kw; v++) {
-                    int row = colOff + ((c * g.kh + u) * g.kw + v) * pos;
+                    int row = colOff + ((c * g.kh + u) * g.kw + v) * ld;
                     int dxo = v * dilationW - padW;
                     int j0 = dxo >= 0 ? 0 : (-dxo + strideW - 1) / strideW;
                     int j1 = Math.min(g.ow - 1, g.w - 1 - dxo < 0 ? -1 : (g.w - 1 - dxo) / strideW);
@@ -689,6 +1005,19 @@ public final class Conv2d implements FastForward {
         int positions() {
             return oh * ow;
         }
+
+        /** Whether images are multiplied a chunk at a time (small output planes). */
+        boolean stacked() {
+            return positions() <= STACK_MAX_POSITIONS;
+        }
+
+        /** The images of one stacked chunk: chunk {@code c} holds images {@code [c·chunk, (c+1)·chunk)}. */
+        int chunk() {
+            int most = Math.max(1, STACK_COLUMNS / Math.max(1, positions()));
+            // As many chunks as needed, of equal size: 96 images in 64s would leave a chunk of 32.
+            int chunks = (n + most - 1) / most;
+            return Math.max(1, (n + chunks - 1) / Math.max(1, chunks));
+        }
     }
 
     /**
@@ -704,6 +1033,9 @@ public final class Conv2d implements FastForward {
         private double[] col = new double[0];
         private double[] dcol = new double[0];
         private double[] part = new double[0];
+        private double[] grad = new double[0];
+        /** A zero-padded image plane (zeroed by each user). */
+        private double[] padded = new double[0];
 
         double[] col(int size) {
             if (col.length < size) {
@@ -723,6 +1055,24 @@ public final class Conv2d implements FastForward {
                 dcol = new double[size];
             }
             return dcol;
+        }
+
+        /** A padded plane of at least {@code size} entries, holding whatever the last user left. */
+        double[] padded(int size) {
+            if (padded.length < size) {
+                padded = new double[size];
+            }
+            return padded;
+        }
+
+        double[] grad(int size) {
+            if (grad.length < size) {
+                if (size > RETAIN_LIMIT) {
+                    return new double[size];
+                }
+                grad = new double[size];
+            }
+            return grad;
         }
 
         double[] part(int size) {

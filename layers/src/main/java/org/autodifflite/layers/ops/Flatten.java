@@ -89,10 +89,36 @@ public final class Flatten implements FastForward {
         return true;
     }
 
+    /** Samples × features tiles of the whole transpose: 8×8 doubles, a cache line each way. */
+    private static final int TILE = 8;
+
     /** {@code y[k', n'] = x[n', k']} for the input entries {@code [from, to)}. */
     private static void move(double[] x, double[] y, int n, int k, int from, int to) {
+        if (from == 0 && to == n * k) {
+            // The whole batch: tile by tile, so that reads and writes each stay within a few
+            // cache lines (one write per line per sample would fetch every line of Y n times).
+            for (int s0 = 0; s0 < n; s0 += TILE) {
+                int s1 = Math.min(n, s0 + TILE);
+                for (int j0 = 0; j0 < k; j0 += TILE) {
+                    int j1 = Math.min(k, j0 + TILE);
+                    for (int s = s0; s < s1; s++) {
+                        for (int j = j0; j < j1; j++) {
+                            y[j * n + s] = x[s * k + j];
+                        }
+                    }
+                }
+            }
+            return;
+        }
+        // Sample s, feature j of entry e, stepped along instead of divided out per entry.
+        int s = from / k;
+        int j = from % k;
         for (int e = from; e < to; e++) {
-            y[(e % k) * n + e / k] = x[e];
+            y[j * n + s] = x[e];
+            if (++j == k) {
+                j = 0;
+                s++;
+            }
         }
     }
 
@@ -113,8 +139,16 @@ public final class Flatten implements FastForward {
         }
         double[] g = gradOutput.data();
         double[] dx = new double[x.size()];
-        for (int e = 0; e < dx.length; e++) {
-            dx[e] = g[(e % k) * n + e / k];
+        for (int s0 = 0; s0 < n; s0 += TILE) {   // tiled, as the forward
+            int s1 = Math.min(n, s0 + TILE);
+            for (int j0 = 0; j0 < k; j0 += TILE) {
+                int j1 = Math.min(k, j0 + TILE);
+                for (int s = s0; s < s1; s++) {
+                    for (int j = j0; j < j1; j++) {
+                        dx[s * k + j] = g[j * n + s];
+                    }
+                }
+            }
         }
         return new Tensor[] {Tensor.wrap(x.dims(), dx)};
     }

@@ -75,6 +75,9 @@ public final class MaxPool2d extends Pool2d {
      * if there is one. Positions in the padding are skipped (−∞ never wins).
      */
     private int argmax(double[] x, int plane, int h, int w, int top, int left) {
+        if (kh == 2 && kw == 2 && top >= 0 && left >= 0 && top + 2 <= h && left + 2 <= w) {
+            return argmax2x2(x, plane + top * w + left, w);
+        }
         int u0 = Math.max(0, -top);
         int u1 = Math.min(kh, h - top);
         int v0 = Math.max(0, -left);
@@ -93,5 +96,27 @@ public final class MaxPool2d extends Pool2d {
             }
         }
         return best;
+    }
+
+    /**
+     * The common 2×2 window inside the image, the loop above unrolled: the same comparisons in
+     * the same window order (first among equals, first NaN), so the same winner.
+     */
+    private static int argmax2x2(double[] x, int i, int w) {
+        // Non-short-circuit & and | and conditional selects: the winner is data, and a branch on
+        // it is mispredicted half the time; selects compile to conditional moves.
+        int best = i;
+        double max = x[i];
+        double e = x[i + 1];
+        boolean take = e > max | (e != e & max == max);
+        best = take ? i + 1 : best;
+        max = take ? e : max;
+        e = x[i + w];
+        take = e > max | (e != e & max == max);
+        best = take ? i + w : best;
+        max = take ? e : max;
+        e = x[i + w + 1];
+        take = e > max | (e != e & max == max);
+        return take ? i + w + 1 : best;
     }
 }

@@ -14,18 +14,21 @@ import org.autodifflite.check.CheckReport;
 import org.autodifflite.check.GradientChecker;
 import org.autodifflite.core.Node;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.layers.data.Digits;
 import org.autodifflite.layers.io.ModelFile;
 import org.autodifflite.layers.model.GraphModel;
 import org.autodifflite.layers.model.ModelGraph;
 import org.autodifflite.layers.ops.BinaryCrossEntropy;
+import org.autodifflite.layers.ops.SparseSoftmaxCrossEntropy;
 import org.autodifflite.layers.train.Adam;
+import org.autodifflite.layers.train.ClassMetrics;
 import org.autodifflite.layers.train.Trainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The two models of docs/models.md — a residual MLP with a focal loss, and a model of two
- * inputs — run as written: trained by {@link Trainer}, checked by {@code checkGraph}, saved and
+ * The models of docs/models.md — a residual MLP with a focal loss, a model of two inputs, and a
+ * CNN with batch norm on the bundled digits — run as written: trained by {@link Trainer}, checked by {@code checkGraph}, saved and
  * loaded. The code between the {@code // docs:} markers is the code of the page, word for word
  * ({@link #thePageShowsThisCode}).
  */
@@ -132,6 +135,51 @@ class ModelExamplesTest {
         assertThat(fresh.predict(Map.of("user", test.get("user"), "item", test.get("item")))).isEqualTo(p);
     }
 
+    static GraphModel digitsCnn() {
+        // docs: cnn
+        GraphModel cnn = GraphModel.builder().seed(1)
+                .input("img", 1, 8, 8).labels("digit", 1)                       // N×1×8×8 images, 1×N labels
+                .forward(m -> {
+                    Node h = m.conv2d("conv1", m.input("img"), 8, 3, 1, 1).relu(); // N×8×8×8
+                    h = m.batchNorm("bn1", m.maxPool(h, 2));                        // N×8×4×4; statistics as buffers
+                    h = m.conv2d("conv2", h, 16, 3, 1, 1).relu();                  // N×16×4×4
+                    return m.dense("fc", m.flatten(h), 10);                         // 10×N logits
+                })
+                .loss(new SparseSoftmaxCrossEntropy())
+                .build();
+        // docs: end
+        return cnn;
+    }
+
+    @Test
+    void aCnnWithBatchNormTrainsOnTheDigitsPassesCheckGraphAndRoundTripsThroughAFile(@TempDir Path dir)
+            throws IOException {
+        GraphModel cnn = digitsCnn();
+        // docs: cnn-train
+        Digits.Parts parts = Digits.load().split(0.2, 42);                      // stratified by digit, seeded
+        Trainer.of(cnn, new Adam(0.003)).epochs(5).batchSize(32).seed(42)
+                .fit(Map.of("img", parts.train().images(), "digit", parts.train().labels()));
+        Tensor logits = cnn.predict(Map.of("img", parts.test().images()));      // evaluation: running statistics
+        ClassMetrics metrics = ClassMetrics.of(logits, parts.test().labels());  // logits 10×N, labels 1×N
+        double accuracy = metrics.accuracy();
+        String confusion = metrics.render();                                     // the confusion matrix as text
+        // docs: end
+        assertThat(accuracy).isGreaterThanOrEqualTo(0.95);
+        assertThat(confusion).startsWith("true \\ predicted").contains("precision", "accuracy 0.9");
+        assertThat(cnn.buffers()).extracting(org.autodifflite.core.Parameter::name)
+                .containsExactly("bn1.runningMean", "bn1.runningVar");
+        Digits four = parts.test().select(new int[] {0, 1, 2, 3}, "four");
+        ModelGraph mg = cnn.graph(Map.of("img", four.images(), "digit", four.labels()), true);
+        CheckReport report = GradientChecker.defaults().checkGraph(mg.graph(), mg.loss());
+        assertThat(report.passed()).as(report.render()).isTrue();
+
+        Path file = dir.resolve("digits-cnn.txt");
+        ModelFile.save(cnn, file);
+        GraphModel fresh = digitsCnn();
+        ModelFile.load(fresh, file);
+        assertThat(fresh.predict(Map.of("img", parts.test().images()))).isEqualTo(logits);
+    }
+
     private static double accuracy(Tensor p, Tensor y) {
         int right = 0;
         for (int j = 0; j < y.cols(); j++) {
@@ -151,7 +199,7 @@ class ModelExamplesTest {
             blocks++;
             assertThat(page).as("docs/models.md shows block '%s'", m.group(1)).contains(squash(m.group(2)));
         }
-        assertThat(blocks).isEqualTo(4);
+        assertThat(blocks).isEqualTo(6);
     }
 
     /** Whitespace folded, so the page may indent differently. */
