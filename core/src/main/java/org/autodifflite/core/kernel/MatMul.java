@@ -390,8 +390,8 @@ public final class MatMul {
         double[] tile = s.tile(rb * 3 * kernel.width());
         int rows = Math.min(rb, end - i0);
         if (rows == rb && kernel.readsAInPlace(k, m)) {
-            // A whole block is read where it lies: copying A would cost as much memory traffic
-            // as the kernel's own reads of it.
+            // Read where it lies: copying A would cost as much memory traffic as the kernel's own
+            // reads of it, unless the kernel says otherwise for this shape.
             kernel.rowBlock(a, aOff + i0 * ars, ars, acs, bp, k, m, out, outOff, outRow, rows, tile);
         } else {
             double[] ap = s.packedA(rb * k);
@@ -425,8 +425,9 @@ public final class MatMul {
             double[] out, int outOff, int n, int k, int m) {
         if (bcs == 1 && m >= 8) {
             // Rows of B added into a row of the output: the JIT vectorizes the inner loop, and no
-            // sum waits on the previous one (the seed net's rows of 3 are left to the dot products). Each entry still gets 0 + its terms in order of p,
-            // the chain of the loop below, so the bits are the same.
+            // sum waits on the previous one (the seed net's rows of 3 stay with the dot products
+            // below). Each entry still gets 0 + its terms in order of p, the chain of the dot
+            // product, so the bits are the same.
             for (int i = 0; i < n; i++) {
                 int ai = aOff + i * ars;
                 int oi = outOff + i * m;
