@@ -92,6 +92,11 @@ public final class Task implements IntToLongFunction {
                 GradientChecker c = GradientChecker.defaults().withThreads(1).fast(2);
                 work = () -> sink = c.checkGraph(n.graph, n.loss);
             }
+            case "bigExhaustiveSample" -> {
+                Nets.Net n = Nets.randomNet("784-128-64-1", 32, 11L, true);
+                GradientChecker c = GradientChecker.defaults().withThreads(1).seedMode().subset(200);
+                work = () -> sink = c.checkEndToEnd(n.graph, n.loss);
+            }
             default -> throw new IllegalArgumentException("unknown task " + what + "; see bench/ab-src/Task.java");
         }
     }
