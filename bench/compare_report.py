@@ -17,8 +17,10 @@ def load(name):
         return json.load(f)
 
 
-def jmh(name, method, params=None):
-    """Median of a JMH benchmark's iterations, in seconds."""
+def jmh(name, method, params=None, base=False):
+    """Median of a JMH benchmark's iterations, in seconds (base: the baseline's run)."""
+    if base:
+        name = name.replace(".json", "-base.json")
     for b in load(name) or []:
         if b["benchmark"].endswith("." + method) and all(b["params"].get(k) == v for k, v in (params or {}).items()):
             raw = [x for fork in b["primaryMetric"]["rawData"] for x in fork]
@@ -186,3 +188,38 @@ print("| what is timed | time |")
 print("| --- | --- |")
 print("| every node alone, fast mode: names both (node, input) pairs with their diagnosis (the ≤ 50 ms target) | %s |" % fmt_t(nodes))
 print("| checkGraph in fast mode: the same, then every parameter end to end | %s |" % fmt_t(graph))
+
+
+# 7. With --baseline: every JMH benchmark of this run, old (the baseline's jar, run right after)
+# and new.
+if any(os.path.exists(os.path.join(D, f)) for f in os.listdir(D) if f.endswith("-base.json")):
+    print()
+    print("### This project before and after (old: the baseline, each benchmark run right after the new one)")
+    print()
+    print("| benchmark | old | new | new is |")
+    print("| --- | --- | --- | --- |")
+    rows = [
+        ("seed net, end to end, seed mode", "jmh-seed.json", "endToEndSeedMode", None),
+        ("seed net, end to end, default mode", "jmh-seed.json", "endToEndDefaultMode", None),
+        ("seed net, checkGraph exhaustive", "jmh-seed.json", "graphExhaustive", None),
+        ("784-128-64-1 b32, fast checkGraph, planted bugs", "jmh-big.json", "fastGraphBuggy", None),
+        ("784-128-64-1 b32, fast, every node alone", "jmh-big.json", "fastNodesOnlyBuggy", None),
+        ("784-128-64-1 b32, fast, end to end only", "jmh-big.json", "fastEndToEndBuggy", None),
+        ("784-128-64-1 b32, exhaustive, seed mode, 2 threads", "jmh-exhaustive.json", "endToEndSeedMode", None),
+    ]
+    for net in ["64-32-16-1", "784-128-64-1"]:
+        rows.append(("training step %s b64, 2 threads" % net, "jmh-train.json", "step", {"net": net}))
+        rows.append(("training step %s b64, 1 thread" % net, "jmh-train.json", "step1Thread", {"net": net}))
+    for label, m in [("vector, 1 thread", "vector1Thread"), ("vector, 2 threads", "vector2Threads"),
+                     ("scalar, 1 thread", "scalar1Thread")]:
+        rows.append(("matmul 128×784·784×32, " + label, "jmh-matmul.json", m, {"shape": "128x784x32"}))
+    for label, f, m, params in rows:
+        new = jmh(f, m, params)
+        old = jmh(f, m, params, base=True)
+        if new is None and old is None:
+            continue
+        if old and new:
+            verdict = "%.2f× as fast" % (old / new)
+        else:
+            verdict = "—"
+        print("| %s | %s | %s | %s |" % (label, fmt_t(old), fmt_t(new), verdict))

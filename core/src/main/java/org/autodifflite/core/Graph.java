@@ -366,7 +366,13 @@ public final class Graph {
      */
     private Tensor[] propagate(Node output, Tensor seed, boolean[] wanted) {
         Tensor[] grads = new Tensor[nodes.size()];
+        // A gradient an op returned is kept as it is (not copied) until a second one must be
+        // added to it; only then is it copied, so no tensor an op returned is ever changed.
+        // Copying every gradient cost a tenth of a training step at 784-128-64-1 (the first
+        // layer's weight gradient alone is 100,352 values).
+        boolean[] owned = new boolean[nodes.size()];
         grads[output.index()] = seed.copy();
+        owned[output.index()] = true;
         for (int k = output.index(); k >= 0; k--) {
             Node n = nodes.get(k);
             Tensor g = grads[k];
@@ -391,13 +397,41 @@ public final class Graph {
                 }
                 int j = ins.get(i).index();
                 if (grads[j] == null) {
-                    grads[j] = inGrads[i].copy();
+                    grads[j] = inGrads[i];
                 } else {
+                    if (!owned[j]) {
+                        grads[j] = grads[j].copy();
+                        owned[j] = true;
+                    }
                     grads[j].addInPlace(inGrads[i]);
                 }
             }
         }
+        unshare(grads, owned);
         return grads;
+    }
+
+    /**
+     * Copies each gradient an op handed back that shares its entries with a node's value or
+     * with another gradient (an op may return its upstream gradient, an input, or one tensor for
+     * two inputs), so that every gradient handed out is a tensor of its own, as when all were
+     * copied.
+     */
+    private void unshare(Tensor[] grads, boolean[] owned) {
+        Map<double[], Boolean> seen = new IdentityHashMap<>();
+        for (Node n : nodes) {
+            seen.put(n.value.data(), Boolean.TRUE);
+        }
+        for (int k = 0; k < grads.length; k++) {
+            if (owned[k]) {
+                seen.put(grads[k].data(), Boolean.TRUE);
+            }
+        }
+        for (int k = 0; k < grads.length; k++) {
+            if (grads[k] != null && !owned[k] && seen.put(grads[k].data(), Boolean.TRUE) != null) {
+                grads[k] = grads[k].copy();
+            }
+        }
     }
 
     /** Clears every node's gradient and sets every parameter's gradient to zero. */

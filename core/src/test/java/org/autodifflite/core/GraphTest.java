@@ -285,4 +285,58 @@ class GraphTest {
         assertThat(Graph.gradientShapeHint(new int[] {3, 2}, new int[] {2, 3}, null, "W")).isEqualTo(" (it looks transposed)");
         assertThat(Graph.gradientShapeHint(new int[] {3}, new int[] {2}, null, "W")).isEmpty();
     }
+
+    /** Passes its input through, and hands back the upstream gradient itself, twice. */
+    private static final Op PASS_TWICE = new Op() {
+        @Override
+        public String name() {
+            return "PassTwice";
+        }
+
+        @Override
+        public int arity() {
+            return 2;
+        }
+
+        @Override
+        public Tensor forward(Tensor... in) {
+            return in[0].add(in[1]);
+        }
+
+        @Override
+        public Tensor[] backward(Tensor[] in, Tensor out, Tensor g) {
+            return new Tensor[] {g, g};
+        }
+    };
+
+    @Test
+    void gradientsAnOpHandsBackAreNeitherChangedNorShared() {
+        // The engine keeps an op's gradient without copying it until a second must be added: it
+        // must then copy rather than add into the op's tensor, and hand out no tensor twice.
+        Graph g = new Graph();
+        Parameter w = new Parameter("w", Tensor.row(2, 3));
+        Node wn = g.parameter(w);
+        Node y = g.apply(TestOps.MUL, wn, wn);          // w², its gradient is 2w·upstream
+        Node z = g.apply(PASS_TWICE, y, wn);            // w² + w
+        Node both = g.apply(PASS_TWICE, z, z);          // 2(w² + w): z's gradient arrives twice
+        Node loss = g.apply(TestOps.SUM, both);
+        g.backward(loss);
+        assertThat(w.grad().data()).containsExactly(2 * (2 * 2 + 1), 2 * (2 * 3 + 1));
+        assertThat(z.grad().data()).containsExactly(2, 2);
+        assertThat(both.grad().data()).containsExactly(1, 1); // not changed by z's two gradients added
+        assertThat(y.grad().data()).containsExactly(2, 2);
+        java.util.Set<double[]> arrays = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Node n : g.nodes()) {
+            arrays.add(n.value().data());
+        }
+        for (Node n : g.nodes()) {
+            if (n.grad() != null) {
+                assertThat(arrays.add(n.grad().data())).as("gradient of %s is a tensor of its own", n.label())
+                        .isTrue();
+            }
+        }
+        Tensor[] values = g.gradients(loss, z, both);
+        assertThat(values[0].data()).containsExactly(2, 2);
+        assertThat(values[1].data()).isNotSameAs(values[0].data()).containsExactly(1, 1);
+    }
 }

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * {@code C(i,j) = out[outOff + i·m + j]}, overwriting what was there.
  *
  * <p>Tiny products (the seed's 4-5-3-1 net) run a plain loop: there, any set-up costs more than
- * the arithmetic. Larger ones pack {@code B} into panels and hand them, with blocks of four rows
- * of {@code A} read in place, to a {@link MatMulKernel}: the vector-API
+ * the arithmetic. Larger ones pack {@code B} into panels and hand them, with blocks of rows of
+ * {@code A} (eight for the vector kernel, four for the scalar one), to a {@link MatMulKernel}: the vector-API
  * kernel when {@code jdk.incubator.vector} is present (run with
  * {@code --add-modules jdk.incubator.vector}), otherwise the scalar one. Products of at least
  * {@link #PARALLEL_MIN_MACS} multiply-adds split their row blocks between threads, and batches
@@ -210,16 +210,8 @@ public final class MatMul {
             Scratch s = SCRATCH.get();
             double[] bp = s.packedB(((m + w - 1) / w) * k * w);
             packB(b, 0, m, 1, bp, k, m, w);
-            double[] tile = s.tile(MatMulKernel.ROWS * 3 * w);
-            for (int i0 = r0; i0 < r1; i0 += MatMulKernel.ROWS) {
-                int rows = Math.min(MatMulKernel.ROWS, r1 - i0);
-                if (rows == MatMulKernel.ROWS && kernel.readsAInPlace()) {
-                    kernel.rowBlock(a, i0 * k, k, 1, bp, k, m, out, 0, i0, rows, tile);
-                } else {
-                    double[] ap = s.packedA(MatMulKernel.ROWS * k);
-                    packA(a, 0, k, 1, ap, i0, rows, k);
-                    kernel.rowBlock(ap, 0, 1, MatMulKernel.ROWS, bp, k, m, out, 0, i0, rows, tile);
-                }
+            for (int i0 = r0; i0 < r1; i0 += kernel.rows()) {
+                rowBlock(kernel, s, a, 0, k, 1, bp, out, 0, i0, i0, r1, k, m);
             }
             return;
         }
@@ -275,7 +267,8 @@ public final class MatMul {
         Scratch mine = SCRATCH.get();
         double[] bp = mine.packedB(panels * k * w);
         packB(b, bOff, brs, bcs, bp, k, m, w);
-        int blocks = (n + MatMulKernel.ROWS - 1) / MatMulKernel.ROWS;
+        final int rb = kernel.rows();
+        int blocks = (n + rb - 1) / rb;
         if (threads > 1 && macs >= PARALLEL_MIN_MACS && blocks > 1) {
             // Threads claim chunks of row blocks, about four per thread: claiming costs an atomic
             // update of a line both cores write, which would be a fifth of a lone block's time.
@@ -286,32 +279,30 @@ public final class MatMul {
                 public void direct(int c) {
                     Scratch s = SCRATCH.get();
                     for (int blk = c * per, end = Math.min(blocks, blk + per); blk < end; blk++) {
-                        rowBlock(kernel, s, a, aOff, ars, acs, bp, out, outOff, blk * MatMulKernel.ROWS, blk, n, k,
-                                m);
+                        rowBlock(kernel, s, a, aOff, ars, acs, bp, out, outOff, blk * rb, blk * rb, n, k, m);
                     }
                 }
 
                 @Override
                 public void aside(int c) {
                     Scratch s = SCRATCH.get();
-                    double[] rows = s.rowsOut(per * MatMulKernel.ROWS * m);
+                    double[] rows = s.rowsOut(per * rb * m);
                     int first = c * per;
                     for (int blk = first, end = Math.min(blocks, first + per); blk < end; blk++) {
-                        rowBlock(kernel, s, a, aOff, ars, acs, bp, rows, 0, (blk - first) * MatMulKernel.ROWS, blk,
-                                n, k, m);
+                        rowBlock(kernel, s, a, aOff, ars, acs, bp, rows, 0, (blk - first) * rb, blk * rb, n, k, m);
                     }
                 }
 
                 @Override
                 public void commit(int c) {
-                    int i0 = c * per * MatMulKernel.ROWS;
-                    int rowCount = Math.min(per * MatMulKernel.ROWS, n - i0);
+                    int i0 = c * per * rb;
+                    int rowCount = Math.min(per * rb, n - i0);
                     System.arraycopy(SCRATCH.get().rowsOut(0), 0, out, outOff + i0 * m, rowCount * m);
                 }
             }, chunks);
         } else {
             for (int blk = 0; blk < blocks; blk++) {
-                rowBlock(kernel, mine, a, aOff, ars, acs, bp, out, outOff, blk * MatMulKernel.ROWS, blk, n, k, m);
+                rowBlock(kernel, mine, a, aOff, ars, acs, bp, out, outOff, blk * rb, blk * rb, n, k, m);
             }
         }
     }
@@ -389,22 +380,23 @@ public final class MatMul {
     }
 
     /**
-     * Computes row block {@code blk} of the product into rows {@code outRow …} of the n×m block
-     * at {@code outOff} of {@code out} (the output itself, or a worker's private buffer).
+     * Computes the row block of A starting at row {@code i0} (up to the kernel's rows, not past
+     * row {@code end}) into rows {@code outRow …} of the n×m block at {@code outOff} of
+     * {@code out} (the output itself, or a worker's private buffer).
      */
     private static void rowBlock(MatMulKernel kernel, Scratch s, double[] a, int aOff, int ars, int acs,
-            double[] bp, double[] out, int outOff, int outRow, int blk, int n, int k, int m) {
-        double[] tile = s.tile(MatMulKernel.ROWS * 3 * kernel.width());
-        int i0 = blk * MatMulKernel.ROWS;
-        int rows = Math.min(MatMulKernel.ROWS, n - i0);
-        if (rows == MatMulKernel.ROWS && kernel.readsAInPlace()) {
-            // A whole block is read where it lies: copying A would cost as much memory traffic
-            // as the kernel's own reads of it.
+            double[] bp, double[] out, int outOff, int outRow, int i0, int end, int k, int m) {
+        int rb = kernel.rows();
+        double[] tile = s.tile(rb * 3 * kernel.width());
+        int rows = Math.min(rb, end - i0);
+        if (rows == rb && kernel.readsAInPlace(k, m)) {
+            // Read where it lies: copying A would cost as much memory traffic as the kernel's own
+            // reads of it, unless the kernel says otherwise for this shape.
             kernel.rowBlock(a, aOff + i0 * ars, ars, acs, bp, k, m, out, outOff, outRow, rows, tile);
         } else {
-            double[] ap = s.packedA(MatMulKernel.ROWS * k);
-            packA(a, aOff, ars, acs, ap, i0, rows, k);
-            kernel.rowBlock(ap, 0, 1, MatMulKernel.ROWS, bp, k, m, out, outOff, outRow, rows, tile);
+            double[] ap = s.packedA(rb * k);
+            packA(a, aOff, ars, acs, ap, i0, rows, k, rb);
+            kernel.rowBlock(ap, 0, 1, rb, bp, k, m, out, outOff, outRow, rows, tile);
         }
     }
 
@@ -431,6 +423,25 @@ public final class MatMul {
 
     private static void small(double[] a, int aOff, int ars, int acs, double[] b, int bOff, int brs, int bcs,
             double[] out, int outOff, int n, int k, int m) {
+        if (bcs == 1 && m >= 8) {
+            // Rows of B added into a row of the output: the JIT vectorizes the inner loop, and no
+            // sum waits on the previous one (the seed net's rows of 3 stay with the dot products
+            // below). Each entry still gets 0 + its terms in order of p, the chain of the dot
+            // product, so the bits are the same.
+            for (int i = 0; i < n; i++) {
+                int ai = aOff + i * ars;
+                int oi = outOff + i * m;
+                Arrays.fill(out, oi, oi + m, 0.0);
+                for (int p = 0; p < k; p++) {
+                    double x = a[ai + p * acs];
+                    int bp = bOff + p * brs - oi;
+                    for (int o = oi; o < oi + m; o++) {
+                        out[o] += x * b[bp + o];
+                    }
+                }
+            }
+            return;
+        }
         for (int i = 0; i < n; i++) {
             int ai = aOff + i * ars;
             int oi = outOff + i * m;
@@ -451,6 +462,26 @@ public final class MatMul {
             int j0 = q * w;
             int cols = Math.min(w, m - j0);
             int base = q * k * w;
+            if (cols == 8 && w == 8 && bcs != 1 && brs == 1) {
+                // A full panel of the vector kernel from B stored transposed (a weight gradient's
+                // Xᵀ), one row of 8 at a time, written out: eight columns read side by side and
+                // stored contiguously measured ≈ 3× faster than walking one column at a time
+                // with strided stores. (B stored by rows keeps its arraycopy calls, which
+                // measured faster than this loop there.)
+                int s = bOff + j0 * bcs;
+                int c = bcs;
+                for (int p = 0, o = base; p < k; p++, o += 8, s++) {
+                    bp[o] = b[s];
+                    bp[o + 1] = b[s + c];
+                    bp[o + 2] = b[s + 2 * c];
+                    bp[o + 3] = b[s + 3 * c];
+                    bp[o + 4] = b[s + 4 * c];
+                    bp[o + 5] = b[s + 5 * c];
+                    bp[o + 6] = b[s + 6 * c];
+                    bp[o + 7] = b[s + 7 * c];
+                }
+                continue;
+            }
             if (bcs == 1) {
                 for (int p = 0; p < k; p++) {
                     System.arraycopy(b, bOff + p * brs + j0, bp, base + p * w, cols);
@@ -472,17 +503,17 @@ public final class MatMul {
         }
     }
 
-    private static void packA(double[] a, int aOff, int ars, int acs, double[] ap, int i0, int rows, int k) {
-        final int r4 = MatMulKernel.ROWS;
+    /** Copies rows {@code i0 …} of A, p-major ({@code ap[p·rb + r]}), zero rows past {@code rows}. */
+    private static void packA(double[] a, int aOff, int ars, int acs, double[] ap, int i0, int rows, int k, int rb) {
         for (int r = 0; r < rows; r++) {
             int src = aOff + (i0 + r) * ars;
             for (int p = 0; p < k; p++) {
-                ap[p * r4 + r] = a[src + p * acs];
+                ap[p * rb + r] = a[src + p * acs];
             }
         }
-        for (int r = rows; r < r4; r++) {
+        for (int r = rows; r < rb; r++) {
             for (int p = 0; p < k; p++) {
-                ap[p * r4 + r] = 0;
+                ap[p * rb + r] = 0;
             }
         }
     }
@@ -532,7 +563,7 @@ public final class MatMul {
         }
     }
 
-    private static RowPool pool(int threads) {
+    static RowPool pool(int threads) {
         RowPool p = pool;
         if (p == null || p.threads() < threads) {
             synchronized (MatMul.class) {
@@ -581,16 +612,9 @@ public final class MatMul {
         int w = k.width();
         double[] bp = new double[((m + w - 1) / w) * kk * w];
         packB(b, 0, m, 1, bp, kk, m, w);
-        double[] ap = new double[MatMulKernel.ROWS * kk];
-        double[] tile = new double[MatMulKernel.ROWS * 3 * w];
-        for (int i0 = 0; i0 < n; i0 += MatMulKernel.ROWS) {
-            int rows = Math.min(MatMulKernel.ROWS, n - i0);
-            if (rows == MatMulKernel.ROWS && k.readsAInPlace()) {
-                k.rowBlock(a, i0 * kk, kk, 1, bp, kk, m, got, 0, i0, rows, tile);
-            } else {
-                packA(a, 0, kk, 1, ap, i0, rows, kk);
-                k.rowBlock(ap, 0, 1, MatMulKernel.ROWS, bp, kk, m, got, 0, i0, rows, tile);
-            }
+        Scratch s = new Scratch();
+        for (int i0 = 0; i0 < n; i0 += k.rows()) {
+            rowBlock(k, s, a, 0, kk, 1, bp, got, 0, i0, i0, n, kk, m);
         }
         return Arrays.equals(want, got);
     }

@@ -1,33 +1,36 @@
 package org.autodifflite.core.kernel;
 
 /**
- * The inner loop of {@link MatMul}: multiplies one packed block of four rows of {@code A} by
- * every packed panel of {@code B}. Two implementations exist, {@link ScalarKernel} (always
- * available) and {@code VectorKernel} (compiled separately against {@code jdk.incubator.vector}
- * and loaded only when that module is present).
+ * The inner loop of {@link MatMul}: multiplies one block of rows of {@code A} by every packed
+ * panel of {@code B}. Two implementations exist, {@link ScalarKernel} (always available) and
+ * {@code VectorKernel} (compiled separately against {@code jdk.incubator.vector} and loaded only
+ * when that module is present).
  *
- * <p>Four rows of {@code A} are read in place: {@code A(i0+r, p) = a[a0 + r·ars + p·acs]} for
- * {@code r < 4} (a block cut off by the matrix's last row is first copied into a zero-padded
- * buffer, so the four rows always exist). Panel {@code q} of the packed {@code B}
- * holds {@code B(p, q·w + c)} at {@code bp[q·k·w + p·w + c]} for {@code c < w = width()}, zero
- * beyond the matrix. Every implementation must compute each output entry as the same chain
- * {@code acc = fma(A(i,p), B(p,j), acc)} or {@code acc = acc + A(i,p)·B(p,j)} for
- * {@code p = 0, 1, …, k−1} starting from zero, so that an entry does not depend on which block
- * or thread computed it.
+ * <p>A block holds {@link #rows()} rows of {@code A}, read through strides:
+ * {@code A(i0+r, p) = a[a0 + r·ars + p·acs]} for {@code r < rows()} (a block cut off by the
+ * matrix's last row, or any block when {@link #readsAInPlace} says so, is first copied into a
+ * zero-padded buffer, so all the block's rows always exist). Panel {@code q} of the packed
+ * {@code B} holds {@code B(p, q·w + c)} at {@code bp[q·k·w + p·w + c]} for
+ * {@code c < w = width()}, zero beyond the matrix. Every implementation must compute each output
+ * entry as the same chain {@code acc = fma(A(i,p), B(p,j), acc)} or
+ * {@code acc = acc + A(i,p)·B(p,j)} for {@code p = 0, 1, …, k−1} starting from zero, so that an
+ * entry does not depend on which block or thread computed it.
  */
 interface MatMulKernel {
-
-    /** Rows of {@code A} in one packed block. */
-    int ROWS = 4;
 
     /** @return a short name for logs and benchmarks, for example {@code "vector-256"} */
     String name();
 
+    /** @return the rows of {@code A} in one block, the height of the register tile */
+    int rows();
+
     /**
+     * @param k the inner dimension of the product
+     * @param m the columns of the product
      * @return whether whole row blocks should be read where they lie in {@code A} (true) or
      *     copied into a contiguous buffer first (false)
      */
-    boolean readsAInPlace();
+    boolean readsAInPlace(int k, int m);
 
     /** @return the width {@code w} of one packed panel of {@code B}, in columns */
     int width();
@@ -36,7 +39,7 @@ interface MatMulKernel {
      * Writes rows {@code i0 … i0+rows−1} of the output (n×m, row-major from {@code outOff},
      * overwritten).
      *
-     * @param a the array holding {@code A}'s four rows
+     * @param a the array holding the block's rows of {@code A}
      * @param a0 the index of {@code A(i0, 0)} in {@code a}
      * @param ars the distance in {@code a} from one row of {@code A} to the next
      * @param acs the distance in {@code a} from one column of {@code A} to the next
@@ -46,8 +49,8 @@ interface MatMulKernel {
      * @param out the array holding the output matrix
      * @param outOff the index of the output's entry (0, 0) in {@code out}
      * @param i0 the first output row of this block
-     * @param rows the valid rows of this block, 1 to 4
-     * @param tile scratch of at least {@code 4·3·w} doubles for partial tiles
+     * @param rows the valid rows of this block, 1 to {@link #rows()}
+     * @param tile scratch of at least {@code rows()·3·w} doubles for partial tiles
      */
     void rowBlock(double[] a, int a0, int ars, int acs, double[] bp, int k, int m, double[] out, int outOff, int i0,
             int rows, double[] tile);

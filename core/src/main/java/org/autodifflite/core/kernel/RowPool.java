@@ -26,7 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>A caller that finds another caller already in the pool does its blocks alone: several
  * threads multiplying at once (a multi-threaded checker) keep the cores busy without help. And
  * when the workers compute few blocks (other processes hold the cores), the pool is bypassed for
- * the next {@link #ALONE_JOBS} jobs before it is tried again.
+ * the next {@link #ALONE_JOBS} jobs before it is tried again; so is it when they take blocks but
+ * the jobs do not finish sooner for it (a worker that loses its core mid-block keeps the caller
+ * waiting).
  */
 final class RowPool {
 
@@ -35,6 +37,15 @@ final class RowPool {
 
     /** Below this moving share of blocks computed by workers, the pool is not worth using. */
     static final double LOW_SHARE = 0.15;
+
+    /**
+     * Below this moving speed-up (the caller's time per block × blocks / the job's time), the
+     * pool is not worth using either: the workers took blocks but the caller waited for them.
+     */
+    static final double LOW_GAIN = 1.15;
+
+    /** Jobs shorter than this do not count towards that speed-up. */
+    static final long GAIN_MIN_NANOS = 100_000;
 
     /** How many jobs a caller then runs alone before trying the workers again. */
     static final int ALONE_JOBS = 64;
@@ -72,6 +83,8 @@ final class RowPool {
     private final AtomicInteger callers = new AtomicInteger();
     /** Moving average of the blocks the workers computed; touched only by the one caller inside. */
     private double workerShare = 0.5;
+    /** Moving average of the speed-up the workers gave; touched only by the one caller inside. */
+    private double gain = 2.0;
     /** Jobs left to run alone after the workers were found not to help. */
     private int alone;
 
@@ -127,14 +140,25 @@ final class RowPool {
                     LockSupport.unpark(w);
                 }
             }
+            long start = System.nanoTime();
             int mine = job.lead();
+            long elapsed = System.nanoTime() - start;
             current.compareAndSet(job, null);
             // When the other cores are busy with other work, the workers get little done and
             // their spinning only slows the caller: then run alone for a while and try again.
             workerShare = 0.75 * workerShare + 0.25 * (1.0 - (double) mine / blocks);
-            if (workerShare < LOW_SHARE) {
+            // A worker may also take its share of blocks and then lose its core, so that the
+            // caller waits for it: judged by the time the job took against the caller's own
+            // time per block (two threads that share well make about 2). Only jobs long enough
+            // for the hand-off's own cost not to count (the 784→128 layer's products and Adam
+            // update; not the 64→128 layer's, of a few microseconds per block).
+            if (mine > 0 && elapsed >= GAIN_MIN_NANOS) {
+                gain = 0.75 * gain + 0.25 * ((double) job.callerNanos / mine * blocks / elapsed);
+            }
+            if (workerShare < LOW_SHARE || gain < LOW_GAIN) {
                 alone = ALONE_JOBS;
                 workerShare = 0.5;
+                gain = 2.0;
             }
         } finally {
             callers.decrementAndGet();
@@ -179,6 +203,8 @@ final class RowPool {
         private final int blocks;
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicIntegerArray state;
+        /** The caller's time inside {@link BlockTask#direct}, its own blocks and those it took over. */
+        long callerNanos;
 
         Job(BlockTask task, int blocks) {
             this.task = task;
@@ -222,7 +248,9 @@ final class RowPool {
                 mine++;
                 long t = System.nanoTime();
                 task.direct(b);
-                blockNanos = Math.max(blockNanos, System.nanoTime() - t);
+                long took = System.nanoTime() - t;
+                blockNanos = Math.max(blockNanos, took);
+                callerNanos += took;
             }
             long deadline = System.nanoTime() + Math.max(MIN_GRACE_NANOS, 2 * blockNanos);
             for (b = 0; b < blocks; b++) {
@@ -235,7 +263,9 @@ final class RowPool {
                     if (s != COMMITTING && System.nanoTime() > deadline) {
                         // The worker holding it is slow (it lost its core): compute it here.
                         if (state.compareAndSet(b, s, CALLER)) {
+                            long t = System.nanoTime();
                             task.direct(b);
+                            callerNanos += System.nanoTime() - t;
                             mine++;
                             break;
                         }

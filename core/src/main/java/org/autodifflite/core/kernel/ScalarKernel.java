@@ -14,9 +14,14 @@ final class ScalarKernel implements MatMulKernel {
         return "scalar";
     }
 
+    @Override
+    public int rows() {
+        return 4;
+    }
+
     /** Scalar loads from four rows far apart cost more than one contiguous strip: packs. */
     @Override
-    public boolean readsAInPlace() {
+    public boolean readsAInPlace(int k, int m) {
         return false;
     }
 

@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The matrix kernels against a naive triple loop, over random shapes that cover the tiny path,
- * every edge of the 4-row blocks and vector panels, and the 784-128-64-1 net's shapes.
+ * every edge of the 4- and 8-row blocks and vector panels, blocks of A read in place and copied,
+ * and the 784-128-64-1 net's shapes.
  *
  * <p>Surefire runs this class twice: with {@code --add-modules jdk.incubator.vector} (the
  * vector kernel is the default) and without it (only the scalar kernel can load). The property
@@ -38,7 +39,10 @@ class MatMulTest {
                 // packed B above the buffer-retention limit: a fresh buffer, not the kept one
                 Arguments.of(5, 2100, 1001),
                 // shared between threads in chunks, the last chunk and its last block cut short
-                Arguments.of(130, 300, 41));
+                Arguments.of(130, 300, 41),
+                // the 784-128-64-1 net's first layer at batch 64: forward (A read in place) and
+                // weight gradient (short k, wide m: blocks of A copied), and the latter cut short
+                Arguments.of(128, 784, 64), Arguments.of(128, 64, 784), Arguments.of(131, 29, 300));
     }
 
     /** The reference: plain sums, and the sum of absolute products that bounds rounding. */
@@ -123,6 +127,18 @@ class MatMulTest {
                 double[] many = new double[n * m];
                 MatMul.gemm(kernel, threads, a, 0, k, 1, b, 0, m, 1, many, 0, n, k, m);
                 assertThat(many).as("%s with %d threads", kernel.name(), threads).isEqualTo(one);
+            }
+            // Transposed operands take other paths (A copied rather than read in place, B packed
+            // from its columns): every entry is still the same chain, so the same bits.
+            double[] at = Tensor.wrap(n, k, a).transpose().data();
+            double[] bt = Tensor.wrap(k, m, b).transpose().data();
+            for (int threads : new int[] {1, 2}) {
+                double[] viaAt = new double[n * m];
+                MatMul.gemm(kernel, threads, at, 0, 1, n, b, 0, m, 1, viaAt, 0, n, k, m);
+                assertThat(viaAt).as("%s, aᵀ stored, %d threads", kernel.name(), threads).isEqualTo(one);
+                double[] viaBt = new double[n * m];
+                MatMul.gemm(kernel, threads, a, 0, k, 1, bt, 0, 1, k, viaBt, 0, n, k, m);
+                assertThat(viaBt).as("%s, bᵀ stored, %d threads", kernel.name(), threads).isEqualTo(one);
             }
         }
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.autodifflite.core.Parameter;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.core.kernel.AdamUpdate;
 
 /**
  * Adam (Kingma and Ba, 2015): per-entry step sizes from bias-corrected estimates of the first and
@@ -80,15 +81,10 @@ public final class Adam implements Optimizer {
             s.t++;
             double c1 = 1 - Math.pow(beta1, s.t);
             double c2 = 1 - Math.pow(beta2, s.t);
-            double[] theta = p.value().data();
-            double[] g = p.grad().data();
-            double[] m = s.m.data();
-            double[] v = s.v.data();
-            for (int i = 0; i < theta.length; i++) {
-                m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-                theta[i] -= learningRate * (m[i] / c1) / (Math.sqrt(v[i] / c2) + epsilon);
-            }
+            // Three divisions and a square root per entry: the update is split between the
+            // matmul threads for large parameters (same bits with any thread count).
+            AdamUpdate.step(p.value().data(), p.grad().data(), s.m.data(), s.v.data(), learningRate, beta1, beta2,
+                    epsilon, c1, c2);
         }
     }
 }

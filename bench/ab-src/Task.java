@@ -1,0 +1,113 @@
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.function.IntToLongFunction;
+import org.autodifflite.bench.Nets;
+import org.autodifflite.check.GradientChecker;
+import org.autodifflite.core.Tensor;
+import org.autodifflite.core.ops.ReLU;
+import org.autodifflite.layers.model.ModelGraph;
+import org.autodifflite.layers.model.Sequential;
+import org.autodifflite.layers.train.Adam;
+
+/**
+ * One piece of work bench/ab times, compiled against the newer benchmarks jar and loaded into
+ * each jar's own class loader, so it runs the code of that jar. Uses only API that both sides
+ * have (the benchmarks' Nets, the layers and the checker as of b91bd41).
+ */
+public final class Task implements IntToLongFunction {
+
+    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+    private static final boolean WALL = Boolean.getBoolean("ab.wall");
+
+    /** Keeps results alive so that no work is optimized away. */
+    public static volatile Object sink;
+
+    private final Runnable work;
+
+    /**
+     * @param what the task's name (see the switch)
+     * @param net the training net's widths, for example 784-128-64-1
+     */
+    public Task(String what, String net) {
+        Sequential model = Nets.mlp(net, 7L);
+        int[] w = Nets.sizes(net);
+        Tensor[] d = Nets.batch(w[0], w[w.length - 1], 64, 8L);
+        Tensor x = d[0];
+        Tensor y = d[1];
+        Adam adam = new Adam(1e-3);
+        Tensor w1 = model.parameter("fc1.weight").value();
+        switch (what) {
+            case "step" -> work = () -> {
+                ModelGraph mg = model.graph(x, y, true);
+                mg.graph().zeroGrad();
+                mg.backward();
+                adam.step(model.parameters());
+                sink = mg;
+            };
+            case "forward" -> work = () -> sink = model.graph(x, y, true);
+            case "backward" -> {
+                ModelGraph mg = model.graph(x, y, true);
+                work = () -> {
+                    mg.graph().zeroGrad();
+                    mg.backward();
+                    sink = mg;
+                };
+            }
+            case "adam" -> {
+                ModelGraph mg = model.graph(x, y, true);
+                mg.backward();
+                work = () -> {
+                    adam.step(model.parameters());
+                    sink = adam;
+                };
+            }
+            case "W1X" -> work = () -> sink = w1.matmul(x);
+            case "G1Xt" -> {
+                Tensor g1 = Tensor.randn(w[1], 64, 3L);
+                work = () -> sink = g1.matmulTransposeRight(x);
+            }
+            case "relu" -> {
+                Tensor z = Tensor.randn(w[1], 64, 4L);
+                Tensor g = Tensor.randn(w[1], 64, 5L);
+                ReLU relu = new ReLU();
+                work = () -> sink = relu.backward(new Tensor[] {z}, relu.forward(z), g);
+            }
+            case "seedEndToEnd" -> {
+                Nets.Net n = Nets.seedNet(true);
+                GradientChecker c = GradientChecker.defaults().withThreads(1).seedMode().exhaustive();
+                work = () -> sink = c.checkEndToEnd(n.graph, n.loss);
+            }
+            case "seedDefault" -> {
+                Nets.Net n = Nets.seedNet(false);
+                GradientChecker c = GradientChecker.defaults().withThreads(1).exhaustive();
+                work = () -> sink = c.checkEndToEnd(n.graph, n.loss);
+            }
+            case "seedGraph" -> {
+                Nets.Net n = Nets.seedNet(false);
+                GradientChecker c = GradientChecker.defaults().withThreads(1).exhaustive();
+                work = () -> sink = c.checkGraph(n.graph, n.loss);
+            }
+            case "bigFast" -> {
+                Nets.Net n = Nets.randomNet("784-128-64-1", 32, 11L, true);
+                GradientChecker c = GradientChecker.defaults().withThreads(1).fast(2);
+                work = () -> sink = c.checkGraph(n.graph, n.loss);
+            }
+            case "bigExhaustiveSample" -> {
+                Nets.Net n = Nets.randomNet("784-128-64-1", 32, 11L, true);
+                GradientChecker c = GradientChecker.defaults().withThreads(1).seedMode().subset(200);
+                work = () -> sink = c.checkEndToEnd(n.graph, n.loss);
+            }
+            default -> throw new IllegalArgumentException("unknown task " + what + "; see bench/ab-src/Task.java");
+        }
+    }
+
+    /** @return the nanoseconds {@code reps} runs took: this thread's CPU time, or wall time with -Dab.wall=true */
+    @Override
+    public long applyAsLong(int reps) {
+        long t0 = WALL ? System.nanoTime() : MX.getCurrentThreadCpuTime();
+        for (int i = 0; i < reps; i++) {
+            work.run();
+        }
+        return (WALL ? System.nanoTime() : MX.getCurrentThreadCpuTime()) - t0;
+    }
+}
