@@ -223,7 +223,7 @@ class GraphModelLayersTest {
         Path file = dir.resolve("cnn.txt");
         ModelFile.save(model, file);
         assertThat(java.nio.file.Files.readString(file)).contains("parameter conv.weight 4 1 3 3",
-                "parameter conv.bias 4", "parameter bn.runningMean 4", "parameter bn.runningVar 4");
+                "parameter conv.bias 4", "buffer bn.runningMean 4", "buffer bn.runningVar 4");
         GraphModel fresh = cnnWithBatchNorm(8);
         ModelFile.load(fresh, file);
         for (Parameter p : model.parameters()) {
