@@ -766,25 +766,7 @@ public final class Conv2d implements FastForward {
             grads[0] = Tensor.wrap(inputs[0].dims(), dx);
         }
         if (wantW) {
-            double[] dw = new double[w.length];
-            double[] db = wantB ? new double[g.f] : null;
-            for (int n = 0; n < g.n; n++) {
-                int off = n * rows * g.f;
-                for (int p = 0; p < ckk; p++) {
-                    for (int f = 0; f < g.f; f++) {
-                        dw[f * ckk + p] += partials[off + p * g.f + f];
-                    }
-                }
-                if (wantB) {
-                    for (int f = 0; f < g.f; f++) {
-                        db[f] += partials[off + ckk * g.f + f];
-                    }
-                }
-            }
-            grads[1] = Tensor.wrap(inputs[1].dims(), dw);
-            if (wantB) {
-                grads[2] = Tensor.wrap(new int[] {g.f}, db);
-            }
+            sumPartials(partials, g.n, rows, ckk, g.f, wantB, inputs[1].dims(), grads);
         }
         return grads;
     }
@@ -840,27 +822,38 @@ public final class Conv2d implements FastForward {
             grads[0] = Tensor.wrap(inputs[0].dims(), dx);
         }
         if (wantW) {
-            double[] dw = new double[w.length];
-            double[] db = wantB ? new double[g.f] : null;
-            for (int c = 0; c < chunks; c++) {
-                int off = c * rows * g.f;
-                for (int p = 0; p < ckk; p++) {
-                    for (int f = 0; f < g.f; f++) {
-                        dw[f * ckk + p] += partials[off + p * g.f + f];
-                    }
-                }
-                if (wantB) {
-                    for (int f = 0; f < g.f; f++) {
-                        db[f] += partials[off + ckk * g.f + f];
-                    }
-                }
-            }
-            grads[1] = Tensor.wrap(inputs[1].dims(), dw);
-            if (wantB) {
-                grads[2] = Tensor.wrap(new int[] {g.f}, db);
-            }
+            sumPartials(partials, chunks, rows, ckk, g.f, wantB, inputs[1].dims(), grads);
         }
         return grads;
+    }
+
+    /**
+     * Adds up the per-image (or per-chunk) partial products {@code col · Gᵀ} — {@code parts}
+     * blocks of {@code rows × f}, the last row the bias's (from the row of ones under col) — into
+     * ∂L/∂W (F × C·kh·kw, stored F-major) in {@code grads[1]} and, if wanted, ∂L/∂b in
+     * {@code grads[2]}. Summed in block order, so the bits do not depend on the thread count.
+     */
+    private static void sumPartials(double[] partials, int parts, int rows, int ckk, int nf, boolean wantB,
+            int[] wDims, Tensor[] grads) {
+        double[] dw = new double[nf * ckk];
+        double[] db = wantB ? new double[nf] : null;
+        for (int c = 0; c < parts; c++) {
+            int off = c * rows * nf;
+            for (int p = 0; p < ckk; p++) {
+                for (int f = 0; f < nf; f++) {
+                    dw[f * ckk + p] += partials[off + p * nf + f];
+                }
+            }
+            if (wantB) {
+                for (int f = 0; f < nf; f++) {
+                    db[f] += partials[off + ckk * nf + f];
+                }
+            }
+        }
+        grads[1] = Tensor.wrap(wDims, dw);
+        if (wantB) {
+            grads[2] = Tensor.wrap(new int[] {nf}, db);
+        }
     }
 
     /** {@code ∂L/∂b[f] = Σ_{n,q} G[n,f,q]}, when ∂L/∂W is not wanted alongside. */
