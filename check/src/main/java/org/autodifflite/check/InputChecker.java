@@ -192,10 +192,18 @@ final class InputChecker {
      * {@link Verdict#SKIPPED} (counted as skipped at a kink), never a pass.
      */
     private void recheckAtShorterSteps(int i, Diagnosis.Entries e) {
-        int[] failing = java.util.stream.IntStream.range(0, e.size())
-                .filter(k -> e.verdicts[k] == Verdict.FAIL).toArray();
-        if (failing.length == 0) {
-            return;
+        int count = 0;
+        for (Verdict v : e.verdicts) {
+            count += v == Verdict.FAIL ? 1 : 0;
+        }
+        if (count == 0) {
+            return; // the usual case, without building a stream per input
+        }
+        int[] failing = new int[count];
+        for (int k = 0, q = 0; k < e.size(); k++) {
+            if (e.verdicts[k] == Verdict.FAIL) {
+                failing[q++] = k;
+            }
         }
         double[] numeric = new double[failing.length];
         double[] error = new double[failing.length];

@@ -30,7 +30,12 @@ public final class InputResult {
     private final boolean endToEnd;
     private final Verdict verdict;
     private final String explanation;
-    private final String diagnosis;
+    /**
+     * {@link #explanation} with the worst entries in words, made on first use: formatting the
+     * entries' numbers cost a fifth of a seed-net end-to-end check that nobody printed.
+     * Racy but benign: every thread computes the same immutable string.
+     */
+    private String diagnosis;
     private final List<EntryResult> worstEntries;
     private final int entriesChecked;
     private final int entriesTotal;
@@ -61,7 +66,6 @@ public final class InputResult {
         this.explanation = explanation;
         this.worstEntries = List.copyOf(worstEntries);
         this.words = words;
-        this.diagnosis = explanation + Diagnosis.worstText(this.worstEntries, words);
         this.entriesChecked = entriesChecked;
         this.entriesTotal = entriesTotal;
         this.entriesSkipped = entriesSkipped;
@@ -136,7 +140,12 @@ public final class InputResult {
      *     pass, a note on skipped entries or the empty string
      */
     public String diagnosis() {
-        return diagnosis;
+        String d = diagnosis;
+        if (d == null) {
+            d = explanation + Diagnosis.worstText(worstEntries, words);
+            diagnosis = d;
+        }
+        return d;
     }
 
     /** @return the {@link #diagnosis()} without the worst entries, which reports list apart */
@@ -231,6 +240,6 @@ public final class InputResult {
     @Override
     public String toString() {
         return node + " (" + op + ") input " + inputName + ": " + verdict
-                + (diagnosis.isEmpty() ? "" : " — " + diagnosis);
+                + (diagnosis().isEmpty() ? "" : " — " + diagnosis());
     }
 }

@@ -94,7 +94,8 @@ abstract class Subject {
         String first = null;
         String data = null;
         for (int i = 0; i < values.length; i++) {
-            String text = nonFiniteText(values[i], describe.apply(i));
+            // The words are made only for an input that needs them: every check calls this.
+            String text = values[i].isFinite() ? null : nonFiniteText(values[i], describe.apply(i));
             if (text == null) {
                 continue;
             }

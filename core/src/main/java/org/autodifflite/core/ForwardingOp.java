@@ -23,6 +23,12 @@ import java.util.Objects;
 public abstract class ForwardingOp implements FastForward {
 
     private final Op delegate;
+    /**
+     * The delegate as a {@link FastForward}, or null: tested once here rather than by an
+     * {@code instanceof} and a cast on every call (the checker calls these forwards several
+     * times per perturbed entry, and a type test against an interface is not free).
+     */
+    private final FastForward fastDelegate;
 
     /**
      * Wraps an op.
@@ -32,6 +38,7 @@ public abstract class ForwardingOp implements FastForward {
      */
     protected ForwardingOp(Op delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.fastDelegate = delegate instanceof FastForward ? (FastForward) delegate : null;
     }
 
     /** @return the wrapped op */
@@ -70,8 +77,8 @@ public abstract class ForwardingOp implements FastForward {
      */
     @Override
     public void forwardInto(Tensor out, Tensor... inputs) {
-        if (delegate instanceof FastForward) {
-            ((FastForward) delegate).forwardInto(out, inputs);
+        if (fastDelegate != null) {
+            fastDelegate.forwardInto(out, inputs);
             return;
         }
         Tensor y = delegate.forward(inputs);
@@ -86,8 +93,7 @@ public abstract class ForwardingOp implements FastForward {
     /** The wrapped op's incremental forward, or {@code false} when it has none. */
     @Override
     public boolean forwardEntriesInto(Tensor out, int input, int from, int to, Tensor... inputs) {
-        return delegate instanceof FastForward
-                && ((FastForward) delegate).forwardEntriesInto(out, input, from, to, inputs);
+        return fastDelegate != null && fastDelegate.forwardEntriesInto(out, input, from, to, inputs);
     }
 
     @Override

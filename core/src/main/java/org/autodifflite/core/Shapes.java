@@ -23,6 +23,11 @@ final class Shapes {
         if (dims.length == 1) {
             return "(" + dims[0] + ")";
         }
+        if (dims.length == 2) {
+            // The usual case in one concatenation: a check formats every node's shape for its
+            // report, and the builder below re-encodes its text once it meets the '×'.
+            return dims[0] + "×" + dims[1];
+        }
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < dims.length; i++) {
             if (i > 0) {

@@ -19,11 +19,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ForwardIntoTest {
 
-    /** n, k, m: the tiny path, kernel edges, the 784-128-64-1 net's shapes. */
+    /** n, k, m: the tiny path, kernel edges, the 784-128-64-1 net's shapes, rows of several vectors and a tail. */
     static Stream<Arguments> shapes() {
         return Stream.of(Arguments.of(5, 4, 3), Arguments.of(1, 1, 1), Arguments.of(17, 33, 9),
                 Arguments.of(128, 784, 32), Arguments.of(64, 128, 32), Arguments.of(1, 64, 32),
-                Arguments.of(131, 29, 61), Arguments.of(6, 0, 4));
+                Arguments.of(131, 29, 61), Arguments.of(9, 300, 77), Arguments.of(6, 0, 4));
     }
 
     @ParameterizedTest

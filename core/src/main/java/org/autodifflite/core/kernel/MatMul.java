@@ -217,25 +217,82 @@ public final class MatMul {
         }
         boolean fused = DEFAULT == VECTOR && VECTOR != null && kernelSized;
         for (int i = r0; i < r1; i++) {
-            int ai = i * k;
-            int o0 = i * m + c0;
-            int o1 = i * m + c1;
-            Arrays.fill(out, o0, o1, 0.0);
-            // Row by row over p, so that b is read along its rows; each entry still sees its
-            // terms in order of p, so its chain of roundings is that of the whole product.
-            for (int p = 0; p < k; p++) {
-                double x = a[ai + p];
-                int bp = p * m - i * m;
-                if (fused) {
-                    for (int o = o0; o < o1; o++) {
-                        out[o] = Math.fma(x, b[bp + o], out[o]);
-                    }
-                } else {
-                    for (int o = o0; o < o1; o++) {
-                        out[o] += x * b[bp + o];
-                    }
+            if (fused) {
+                DEFAULT.fusedRow(a, i * k, b, out, i * m, k, m, c0, c1);
+            } else {
+                regionRow(a, i * k, b, out, i * m, k, m, c0, c1, false);
+            }
+        }
+    }
+
+    /**
+     * Columns {@code [c0, c1)} of one row of {@code a · b}, eight at a time: each entry's sum is
+     * kept in a local and its terms are added in order of {@code p} from 0, the chain of
+     * roundings of the whole product (fused multiply-adds for products the vector kernel takes,
+     * as it computes them), so the bits are those of {@link #gemm}. Summing into locals rather
+     * than into {@code out} once per {@code p} keeps eight independent chains in registers:
+     * the checker redoes a row of a 784-wide layer twice per perturbed weight, and the loop
+     * that wrote the row back on every {@code p} took half of an exhaustive check's time.
+     */
+    static void regionRow(double[] a, int ai, double[] b, double[] out, int oi, int k, int m, int c0,
+            int c1, boolean fused) {
+        int o = c0;
+        for (; o + 8 <= c1; o += 8) {
+            double s0 = 0.0;
+            double s1 = 0.0;
+            double s2 = 0.0;
+            double s3 = 0.0;
+            double s4 = 0.0;
+            double s5 = 0.0;
+            double s6 = 0.0;
+            double s7 = 0.0;
+            if (fused) {
+                for (int p = 0, bp = o; p < k; p++, bp += m) {
+                    double x = a[ai + p];
+                    s0 = Math.fma(x, b[bp], s0);
+                    s1 = Math.fma(x, b[bp + 1], s1);
+                    s2 = Math.fma(x, b[bp + 2], s2);
+                    s3 = Math.fma(x, b[bp + 3], s3);
+                    s4 = Math.fma(x, b[bp + 4], s4);
+                    s5 = Math.fma(x, b[bp + 5], s5);
+                    s6 = Math.fma(x, b[bp + 6], s6);
+                    s7 = Math.fma(x, b[bp + 7], s7);
+                }
+            } else {
+                for (int p = 0, bp = o; p < k; p++, bp += m) {
+                    double x = a[ai + p];
+                    s0 += x * b[bp];
+                    s1 += x * b[bp + 1];
+                    s2 += x * b[bp + 2];
+                    s3 += x * b[bp + 3];
+                    s4 += x * b[bp + 4];
+                    s5 += x * b[bp + 5];
+                    s6 += x * b[bp + 6];
+                    s7 += x * b[bp + 7];
                 }
             }
+            int q = oi + o;
+            out[q] = s0;
+            out[q + 1] = s1;
+            out[q + 2] = s2;
+            out[q + 3] = s3;
+            out[q + 4] = s4;
+            out[q + 5] = s5;
+            out[q + 6] = s6;
+            out[q + 7] = s7;
+        }
+        for (; o < c1; o++) {
+            double s = 0.0;
+            if (fused) {
+                for (int p = 0, bp = o; p < k; p++, bp += m) {
+                    s = Math.fma(a[ai + p], b[bp], s);
+                }
+            } else {
+                for (int p = 0, bp = o; p < k; p++, bp += m) {
+                    s += a[ai + p] * b[bp];
+                }
+            }
+            out[oi + o] = s;
         }
     }
 

@@ -54,4 +54,24 @@ interface MatMulKernel {
      */
     void rowBlock(double[] a, int a0, int ars, int acs, double[] bp, int k, int m, double[] out, int outOff, int i0,
             int rows, double[] tile);
+
+    /**
+     * Columns {@code [c0, c1)} of one row of {@code a · b} (row-major, {@code b} k×m), written
+     * to {@code out[oi + c0 …]}: each entry a chain of fused multiply-adds in order of {@code p}
+     * from 0, as this kernel computes the whole product, so the bits are those of
+     * {@link MatMul#gemm}. Arguments are not checked ({@link MatMul#region} has).
+     *
+     * @param a the left operand
+     * @param ai the index of the row's first entry in {@code a}
+     * @param b the right operand
+     * @param out the product
+     * @param oi the index of the row's first entry in {@code out}
+     * @param k the columns of {@code a}, rows of {@code b}
+     * @param m the columns of {@code b}
+     * @param c0 the first column
+     * @param c1 one past the last column
+     */
+    default void fusedRow(double[] a, int ai, double[] b, double[] out, int oi, int k, int m, int c0, int c1) {
+        MatMul.regionRow(a, ai, b, out, oi, k, m, c0, c1, true);
+    }
 }
