@@ -356,32 +356,14 @@ class ModelFileTest {
 
     // ------------------------------------------------------------------ what a file cannot hold
 
-    /** A custom activation: x·σ(x). */
-    private static final class Swish extends org.autodifflite.core.ops.ElementwiseOp {
-        Swish() {
-            super("Swish", "Z");
-        }
-
-        @Override
-        protected double value(double x) {
-            return x * Sigmoid.sigmoid(x);
-        }
-
-        @Override
-        protected double derivative(double x, double y) {
-            double s = Sigmoid.sigmoid(x);
-            return s + x * s * (1 - s);
-        }
-    }
-
     @Test
     void aCustomActivationIsRefusedOnSaveNamingItAndItsValuesSaveAlone() throws IOException {
-        Sequential custom = Sequential.builder(3).seed(1).dense("fc1", 4).activation("swish", new Swish())
+        Sequential custom = Sequential.builder(3).seed(1).dense("fc1", 4).activation("swish", new BadInputTest.Swish())
                 .dense("fc2", 1).loss(new SigmoidBinaryCrossEntropy()).build();
         Path f = dir.resolve("keep.txt");
         Files.writeString(f, "the previous file\n");
         assertThatThrownBy(() -> ModelFile.save(custom, f)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("ModelFile.save: layer 'swish1' applies Swish (" + Swish.class.getName() + "), a custom"
+                .hasMessage("ModelFile.save: layer 'swish1' applies Swish (" + BadInputTest.Swish.class.getName() + "), a custom"
                         + " activation; a model file describes the relu, leakyRelu, sigmoid and tanh activations only."
                         + " Use one of them, or save the values alone with ModelFile.saveParameters(model, path) and load"
                         + " them into the model built in code with ModelFile.load(model, path)");
@@ -396,7 +378,7 @@ class ModelFileTest {
                 .hasMessage(f + ": line 2: the file holds values only (no 'model' section: it was saved with"
                         + " ModelFile.saveParameters or ModelFile.save(parameters, path)), no architecture: build the"
                         + " model in code and call ModelFile.load(model, path)");
-        Sequential again = Sequential.builder(3).seed(7).dense("fc1", 4).activation("swish", new Swish())
+        Sequential again = Sequential.builder(3).seed(7).dense("fc1", 4).activation("swish", new BadInputTest.Swish())
                 .dense("fc2", 1).loss(new SigmoidBinaryCrossEntropy()).build();
         ModelFile.load(again, f);
         assertSameBits(again.parameters(), custom.parameters());

@@ -138,19 +138,7 @@ public abstract class ElementwiseOp implements FastForward {
         return new Tensor[] {dx};
     }
 
-    /**
-     * Writes {@code value(x[k])} into {@code y[k]} for {@code from ≤ k < to}: every forward
-     * comes here. A final subclass that is evaluated often may override it with this very loop:
-     * in its own copy the call to {@code value} has one target, which the JIT inlines (and can
-     * vectorize), whereas this shared loop sees every element-wise op in use (in a net, ReLU
-     * and Sigmoid at least) and tests the receiver's class on every entry.
-     *
-     * @param x the input's values
-     * @param y the output's values
-     * @param from the first entry
-     * @param to one past the last entry
-     */
-    protected void apply(double[] x, double[] y, int from, int to) {
+    private void apply(double[] x, double[] y, int from, int to) {
         for (int k = from; k < to; k++) {
             y[k] = value(x[k]);
         }

@@ -27,11 +27,4 @@ public final class ReLU extends ElementwiseOp {
         return Math.min(1.0, Math.ceil(Math.max(z, 0.0)));
     }
 
-    /** The shared loop in a copy of this class's own, where {@link #value} inlines (see the base class). */
-    @Override
-    protected void apply(double[] x, double[] y, int from, int to) {
-        for (int k = from; k < to; k++) {
-            y[k] = value(x[k]);
-        }
-    }
 }

@@ -36,12 +36,4 @@ public final class Sigmoid extends ElementwiseOp {
     protected double gradient(double g, double z, double a) {
         return g * a * (1.0 - a); // this order: the walkthrough's figures are kept to the last bit
     }
-
-    /** The shared loop in a copy of this class's own, where {@link #value} inlines (see the base class). */
-    @Override
-    protected void apply(double[] x, double[] y, int from, int to) {
-        for (int k = from; k < to; k++) {
-            y[k] = value(x[k]);
-        }
-    }
 }
