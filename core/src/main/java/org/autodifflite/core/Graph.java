@@ -277,7 +277,7 @@ public final class Graph {
         }
         for (Node n : nodes) {
             if (n.parameter() != null && n.grad != null) {
-                n.parameter().grad().addInPlace(n.grad);
+                n.parameter().accumulateGrad(n.grad);
             }
         }
         LOG.debug("backward from '{}' through {} nodes", output.label(), output.index() + 1);

@@ -1355,12 +1355,7 @@ public final class Tensor {
 
     /** @return whether every entry is finite (no NaN, no infinity) */
     public boolean isFinite() {
-        for (double v : data) {
-            if (!Double.isFinite(v)) {
-                return false;
-            }
-        }
-        return true;
+        return MatMul.allFinite(data);
     }
 
     // ------------------------------------------------------------------ shape operations (copies)

@@ -86,6 +86,31 @@ class GraphTest {
         assertThat(p.grad().item()).isEqualTo(3.0);
     }
 
+    /**
+     * zeroGrad only marks the gradient zero; what backward then accumulates must be exactly
+     * what filling with zeros and adding gave: a parameter used twice gets the sum, −0.0
+     * becomes +0.0, and a gradient read before the next backward reads zeros.
+     */
+    @Test
+    void theGradientAfterZeroGradIsWhatFillingAndAddingGave() {
+        Parameter p = new Parameter("p", Tensor.row(2, -1, 0.5));
+        Graph g = new Graph();
+        Node w = g.parameter(p);
+        // p used twice: d/dp Σ (p·x + p·y) = x + y, and with x = −0.0, y = 0 entry 0 is 0.0
+        Node loss = w.mul(g.input("x", Tensor.row(-0.0, 3, -2))).add(w.mul(g.input("y", Tensor.row(-0.0, 4, 1))))
+                .sum();
+        g.backward(loss);
+        g.zeroGrad();
+        assertThat(p.grad()).isEqualTo(Tensor.row(0, 0, 0));
+        g.zeroGrad();
+        g.backward(loss);
+        assertThat(p.grad().data()).containsExactly(0.0, 7.0, -1.0);
+        assertThat(Double.doubleToRawLongBits(p.grad().get(0))).as("−0.0 + −0.0 on zeros is +0.0")
+                .isEqualTo(Double.doubleToRawLongBits(0.0));
+        g.backward(loss);
+        assertThat(p.grad().data()).containsExactly(0.0, 14.0, -2.0);
+    }
+
     @Test
     void recomputeAfterAParameterChangeEqualsAFreshBuild() {
         Parameter w = new Parameter("w", Tensor.randn(3, 4, 1L));

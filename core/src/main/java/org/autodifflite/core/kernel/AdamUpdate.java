@@ -3,12 +3,14 @@ package org.autodifflite.core.kernel;
 /**
  * The entry-by-entry update of the Adam optimizer, shared between threads for large parameters.
  *
- * <p>Adam's update is bound by the divider: every entry takes three divisions and a square root,
- * about ten cycles even when the JIT vectorizes the loop, so the 100,352 weights of a
- * 784→128 layer take ≈ 0.4 ms on one core — as long as that layer's forward product. Each core
- * has its own divider, so the entries are split between the threads {@link MatMul} uses. Every
- * entry is computed by the same expression whichever thread computes it, so the result is the
- * same bit for bit with one thread or many.
+ * <p>Adam's update is bound by the divider, so it is written as PyTorch writes it, with one
+ * square root and one division per entry: the bias corrections are folded into a step size
+ * {@code η/c₁} and a factor {@code 1/√c₂} computed once per step, where the textbook form takes
+ * three divisions and a square root per entry (≈ 1.8× slower here: 100,352 weights of a 784→128
+ * layer took 345 µs against 190 µs on one core). The two forms agree up to rounding. Each core
+ * has its own divider, so the entries of a large parameter are split between the threads
+ * {@link MatMul} uses. Every entry is computed by the same expression whichever thread computes
+ * it, so the result is the same bit for bit with one thread or many.
  */
 public final class AdamUpdate {
 
@@ -18,7 +20,7 @@ public final class AdamUpdate {
     /** Entries per chunk a thread claims: enough that a claim costs little, small enough to balance. */
     static final int CHUNK = 1 << 12;
 
-    private static final ThreadLocal<double[]> ASIDE = ThreadLocal.withInitial(() -> new double[3 * CHUNK]);
+    private static final ThreadLocal<double[][]> ASIDE = ThreadLocal.withInitial(() -> new double[3][CHUNK]);
 
     private AdamUpdate() {
     }
@@ -26,7 +28,9 @@ public final class AdamUpdate {
     /**
      * One Adam step on one parameter, in place: for every entry {@code i},
      * {@code m[i] = β₁·m[i] + (1−β₁)·g[i]}, {@code v[i] = β₂·v[i] + (1−β₂)·g[i]·g[i]} and
-     * {@code θ[i] −= η·(m[i]/c₁) / (√(v[i]/c₂) + ε)}, in exactly this order of operations.
+     * {@code θ[i] −= (η/c₁)·m[i] / (√v[i]·(1/√c₂) + ε)} — the textbook
+     * {@code θ[i] −= η·(m[i]/c₁) / (√(v[i]/c₂) + ε)} up to rounding, in exactly this order of
+     * operations (PyTorch's {@code Adam} uses the same form).
      *
      * @param theta the parameter's values, updated
      * @param g its gradient, read only
@@ -57,8 +61,10 @@ public final class AdamUpdate {
     static void step(int threads, double[] theta, double[] g, double[] m, double[] v, double learningRate,
             double beta1, double beta2, double epsilon, double c1, double c2) {
         int n = theta.length;
+        double stepSize = learningRate / c1;
+        double invRootC2 = 1 / Math.sqrt(c2);
         if (threads < 2 || n < PARALLEL_MIN) {
-            inPlace(theta, g, m, v, 0, n, learningRate, beta1, beta2, epsilon, c1, c2);
+            inPlace(theta, g, m, v, 0, n, beta1, beta2, epsilon, stepSize, invRootC2);
             return;
         }
         int chunks = (n + CHUNK - 1) / CHUNK;
@@ -66,55 +72,63 @@ public final class AdamUpdate {
             @Override
             public void direct(int c) {
                 int from = c * CHUNK;
-                inPlace(theta, g, m, v, from, Math.min(n, from + CHUNK), learningRate, beta1, beta2, epsilon, c1,
-                        c2);
+                inPlace(theta, g, m, v, from, Math.min(n, from + CHUNK), beta1, beta2, epsilon, stepSize, invRootC2);
             }
 
             @Override
             public void aside(int c) {
                 // A worker may lose its core and have its chunk taken over by the caller (which
-                // updates in place), so it writes the new θ, m and v to its own buffer, and
+                // updates in place), so it writes the new θ, m and v to its own buffers, and
                 // commit copies them in only if the chunk is still its own.
                 int from = c * CHUNK;
-                toBuffer(theta, g, m, v, from, Math.min(n, from + CHUNK), ASIDE.get(), learningRate, beta1, beta2,
-                        epsilon, c1, c2);
+                double[][] a = ASIDE.get();
+                toBuffers(theta, g, m, v, from, Math.min(n, from + CHUNK), a[0], a[1], a[2], beta1, beta2, epsilon,
+                        stepSize, invRootC2);
             }
 
             @Override
             public void commit(int c) {
-                double[] a = ASIDE.get();
+                double[][] a = ASIDE.get();
                 int from = c * CHUNK;
                 int len = Math.min(n, from + CHUNK) - from;
-                System.arraycopy(a, 0, theta, from, len);
-                System.arraycopy(a, CHUNK, m, from, len);
-                System.arraycopy(a, 2 * CHUNK, v, from, len);
+                System.arraycopy(a[0], 0, theta, from, len);
+                System.arraycopy(a[1], 0, m, from, len);
+                System.arraycopy(a[2], 0, v, from, len);
             }
         }, chunks);
     }
 
-    /** Updates entries {@code [from, to)} in place. */
-    private static void inPlace(double[] theta, double[] g, double[] m, double[] v, int from, int to,
-            double learningRate, double beta1, double beta2, double epsilon, double c1, double c2) {
+    /**
+     * Updates entries {@code [from, to)} in place, with stepSize {@code η/c₁} and invRootC2
+     * {@code 1/√c₂}.
+     */
+    private static void inPlace(double[] theta, double[] g, double[] m, double[] v, int from, int to, double beta1,
+            double beta2, double epsilon, double stepSize, double invRootC2) {
         for (int i = from; i < to; i++) {
-            m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-            theta[i] -= learningRate * (m[i] / c1) / (Math.sqrt(v[i] / c2) + epsilon);
+            double mi = beta1 * m[i] + (1 - beta1) * g[i];
+            double vi = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+            m[i] = mi;
+            v[i] = vi;
+            theta[i] -= stepSize * mi / (Math.sqrt(vi) * invRootC2 + epsilon);
         }
     }
 
     /**
-     * Computes the new values of entries {@code [from, to)} (at most {@link #CHUNK}) into
-     * {@code out}: θ from index 0, m from {@link #CHUNK}, v from 2·{@link #CHUNK}; the same
-     * operations as {@link #inPlace}.
+     * Computes the new θ, m and v of entries {@code [from, to)} (at most {@link #CHUNK}) into
+     * {@code newTheta}, {@code newM} and {@code newV} from index 0, by the same operations as
+     * {@link #inPlace}. A second loop rather than one with output arrays that may be the input
+     * arrays: the JIT does not vectorize a loop whose stores may alias its loads, which made the
+     * in-place update twice as slow.
      */
-    private static void toBuffer(double[] theta, double[] g, double[] m, double[] v, int from, int to, double[] out,
-            double learningRate, double beta1, double beta2, double epsilon, double c1, double c2) {
+    private static void toBuffers(double[] theta, double[] g, double[] m, double[] v, int from, int to,
+            double[] newTheta, double[] newM, double[] newV, double beta1, double beta2, double epsilon,
+            double stepSize, double invRootC2) {
         for (int i = from, j = 0; i < to; i++, j++) {
             double mi = beta1 * m[i] + (1 - beta1) * g[i];
             double vi = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-            out[CHUNK + j] = mi;
-            out[2 * CHUNK + j] = vi;
-            out[j] = theta[i] - learningRate * (mi / c1) / (Math.sqrt(vi / c2) + epsilon);
+            newM[j] = mi;
+            newV[j] = vi;
+            newTheta[j] = theta[i] - stepSize * mi / (Math.sqrt(vi) * invRootC2 + epsilon);
         }
     }
 }

@@ -74,4 +74,21 @@ interface MatMulKernel {
     default void fusedRow(double[] a, int ai, double[] b, double[] out, int oi, int k, int m, int c0, int c1) {
         MatMul.regionRow(a, ai, b, out, oi, k, m, c0, c1, true);
     }
+
+    /**
+     * Whether every entry of {@code a[from … to)} is finite (neither NaN nor infinite).
+     *
+     * @param a the values
+     * @param from the first index
+     * @param to one past the last index
+     * @return {@code true} if none is NaN or infinite
+     */
+    default boolean allFinite(double[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Double.isFinite(a[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -2,6 +2,7 @@ package org.autodifflite.core.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import org.apache.commons.math3.random.Well19937c;
 import org.autodifflite.core.Tensor;
@@ -46,10 +47,10 @@ class AdamUpdateTest {
             double[] g = want[1];
             double[] m = want[2];
             double[] v = want[3];
-            for (int i = 0; i < n; i++) { // Adam's loop as it was written before it moved here
+            for (int i = 0; i < n; i++) { // the documented order of operations, one entry at a time
                 m[i] = B1 * m[i] + (1 - B1) * g[i];
                 v[i] = B2 * v[i] + (1 - B2) * g[i] * g[i];
-                theta[i] -= LR * (m[i] / c1) / (Math.sqrt(v[i] / c2) + EPS);
+                theta[i] -= (LR / c1) * m[i] / (Math.sqrt(v[i]) * (1 / Math.sqrt(c2)) + EPS);
             }
         }
         for (int threads : new int[] {1, 2, 3}) {
@@ -61,6 +62,50 @@ class AdamUpdateTest {
             for (int i = 0; i < 4; i++) {
                 assertThat(got[i]).as("array %d with %d threads", i, threads).isEqualTo(want[i]);
             }
+        }
+    }
+
+    /**
+     * The update uses one square root and one division per entry; it must agree with the
+     * textbook form (three divisions and a square root) up to rounding: each step's change of θ
+     * within a few units in the last place of that change.
+     */
+    @Test
+    void agreesWithTheTextbookFormUpToRounding() {
+        int n = 10_000;
+        double[][] s = state(n, 5L);
+        double[][] textbook = copy(s);
+        double[][] ours = copy(s);
+        for (int t = 1; t <= 20; t++) {
+            double c1 = 1 - Math.pow(B1, t);
+            double c2 = 1 - Math.pow(B2, t);
+            double[] before = ours[0].clone();
+            double[] want = new double[n];
+            for (int i = 0; i < n; i++) {
+                double[] tb = textbook[0];
+                double[] g = textbook[1];
+                double[] m = textbook[2];
+                double[] v = textbook[3];
+                m[i] = B1 * m[i] + (1 - B1) * g[i];
+                v[i] = B2 * v[i] + (1 - B2) * g[i] * g[i];
+                want[i] = LR * (m[i] / c1) / (Math.sqrt(v[i] / c2) + EPS);
+                tb[i] = before[i] - want[i];
+            }
+            AdamUpdate.step(1, ours[0], ours[1], ours[2], ours[3], LR, B1, B2, EPS, c1, c2);
+            int worst = 0;
+            double worstExcess = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                // The change is rounded once more when it is subtracted from θ: allow θ's ulp too.
+                double allowed = 8 * Math.ulp(want[i]) + 2 * Math.ulp(before[i]);
+                double excess = Math.abs(before[i] - ours[0][i] - want[i]) - allowed;
+                if (excess > worstExcess) {
+                    worstExcess = excess;
+                    worst = i;
+                }
+            }
+            assertThat(before[worst] - ours[0][worst]).as("step %d, entry %d", t, worst)
+                    .isCloseTo(want[worst], within(8 * Math.ulp(want[worst]) + 2 * Math.ulp(before[worst])));
+            System.arraycopy(ours[0], 0, textbook[0], 0, n); // compare one step at a time
         }
     }
 

@@ -197,6 +197,28 @@ class MatMulTest {
         }
     }
 
+    /** Every kernel's finiteness scan finds one NaN or infinity wherever it lies, tails included. */
+    @Test
+    void allFiniteFindsEveryNonFiniteValueAtEveryPosition() {
+        double[] bad = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        for (MatMulKernel kernel : kernels()) {
+            for (int n = 0; n <= 40; n++) {
+                double[] a = Tensor.randn(1, Math.max(n, 1), n).scale(1e300).data();
+                a[0] = Double.MAX_VALUE; // finite however large: x − x is still 0
+                assertThat(kernel.allFinite(a, 0, n)).as("%s, %d finite values", kernel.name(), n).isTrue();
+                for (int at = 0; at < n; at++) {
+                    for (double v : bad) {
+                        double[] c = a.clone();
+                        c[at] = v;
+                        assertThat(kernel.allFinite(c, 0, n)).as("%s, %s at %d of %d", kernel.name(), v, at, n)
+                                .isFalse();
+                        assertThat(kernel.allFinite(c, at + 1, n)).as("%s, range after it", kernel.name()).isTrue();
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void theVectorKernelIsChosenExactlyWhenItsModuleIsPresent() {
         boolean present = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();

@@ -2,6 +2,7 @@ package org.autodifflite.layers.train;
 
 import java.util.List;
 import org.autodifflite.core.Parameter;
+import org.autodifflite.core.Tensor;
 
 /**
  * Updates parameters from their accumulated gradients: the only thing that changes a model's
@@ -36,16 +37,22 @@ public interface Optimizer {
      */
     static void requireFiniteGradients(String optimizer, List<Parameter> parameters) {
         for (Parameter p : parameters) {
-            double[] g = p.grad().data();
-            for (int i = 0; i < g.length; i++) {
-                if (!Double.isFinite(g[i])) {
-                    int cols = p.grad().cols();
-                    throw new IllegalArgumentException(optimizer + ": gradient of '" + p.name() + "' at ["
-                            + (i / cols) + "][" + (i % cols) + "] is " + g[i]
-                            + "; step refused, no parameter was changed (check the data for NaN or"
-                            + " infinities, or lower the learning rate)");
-                }
+            Tensor grad = p.grad();
+            if (grad.isFinite()) {
+                continue; // the usual case, on the vector kernel; the entry is looked for only when there is one
             }
+            double[] g = grad.data();
+            int i = 0;
+            while (Double.isFinite(g[i])) {
+                i++;
+            }
+            StringBuilder at = new StringBuilder();
+            for (int c : grad.unravel(i)) {
+                at.append('[').append(c).append(']');
+            }
+            throw new IllegalArgumentException(optimizer + ": gradient of '" + p.name() + "' at " + at + " is " + g[i]
+                    + "; step refused, no parameter was changed (check the data for NaN or"
+                    + " infinities, or lower the learning rate)");
         }
     }
 }
