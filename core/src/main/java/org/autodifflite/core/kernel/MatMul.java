@@ -82,6 +82,21 @@ public final class MatMul {
     }
 
     /**
+     * Whether {@link #gemm} runs an n×k·k×m product in the blocked kernel (packing B first)
+     * rather than in the plain loop. A caller that could recompute only part of a product (a
+     * few rows or columns through {@link #region}) gains from the whole product only when it is
+     * blocked: in the plain loop every entry costs the same either way.
+     *
+     * @param n the rows of A
+     * @param k the columns of A and rows of B
+     * @param m the columns of B
+     * @return whether the product is large enough for the blocked kernel
+     */
+    public static boolean blocked(long n, long k, long m) {
+        return n * k * m > SMALL_MACS;
+    }
+
+    /**
      * How many threads a large product (or a large batch of products) is split between; set by
      * the system property {@code autodifflite.matmul.threads}. Results never depend on it.
      *
