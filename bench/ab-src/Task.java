@@ -12,7 +12,8 @@ import org.autodifflite.layers.train.Adam;
 /**
  * One piece of work bench/ab times, compiled against the newer benchmarks jar and loaded into
  * each jar's own class loader, so it runs the code of that jar. Uses only API that both sides
- * have (the benchmarks' Nets, the layers and the checker as of b91bd41).
+ * have (the benchmarks' Nets, the layers and the checker as of b91bd41; the checker's tasks
+ * also run on the first release, 049321b).
  */
 public final class Task implements IntToLongFunction {
 
@@ -29,6 +30,18 @@ public final class Task implements IntToLongFunction {
      * @param net the training net's widths, for example 784-128-64-1
      */
     public Task(String what, String net) {
+        work = switch (what) {
+            case "step", "forward", "backward", "adam", "W1X", "G1Xt", "relu" -> training(what, net);
+            default -> check(what);
+        };
+    }
+
+    /**
+     * The training net's tasks, built only when asked for: the first release (049321b) keeps
+     * Sequential and ReLU in other packages, so naming them in the constructor would break the
+     * checker's tasks on its jar.
+     */
+    private static Runnable training(String what, String net) {
         Sequential model = Nets.mlp(net, 7L);
         int[] w = Nets.sizes(net);
         Tensor[] d = Nets.batch(w[0], w[w.length - 1], 64, 8L);
@@ -37,67 +50,77 @@ public final class Task implements IntToLongFunction {
         Adam adam = new Adam(1e-3);
         Tensor w1 = model.parameter("fc1.weight").value();
         switch (what) {
-            case "step" -> work = () -> {
+            case "step":
+                return () -> {
+                    ModelGraph mg = model.graph(x, y, true);
+                    mg.graph().zeroGrad();
+                    mg.backward();
+                    adam.step(model.parameters());
+                    sink = mg;
+                };
+            case "forward":
+                return () -> sink = model.graph(x, y, true);
+            case "backward": {
                 ModelGraph mg = model.graph(x, y, true);
-                mg.graph().zeroGrad();
-                mg.backward();
-                adam.step(model.parameters());
-                sink = mg;
-            };
-            case "forward" -> work = () -> sink = model.graph(x, y, true);
-            case "backward" -> {
-                ModelGraph mg = model.graph(x, y, true);
-                work = () -> {
+                return () -> {
                     mg.graph().zeroGrad();
                     mg.backward();
                     sink = mg;
                 };
             }
-            case "adam" -> {
+            case "adam": {
                 ModelGraph mg = model.graph(x, y, true);
                 mg.backward();
-                work = () -> {
+                return () -> {
                     adam.step(model.parameters());
                     sink = adam;
                 };
             }
-            case "W1X" -> work = () -> sink = w1.matmul(x);
-            case "G1Xt" -> {
+            case "W1X":
+                return () -> sink = w1.matmul(x);
+            case "G1Xt": {
                 Tensor g1 = Tensor.randn(w[1], 64, 3L);
-                work = () -> sink = g1.matmulTransposeRight(x);
+                return () -> sink = g1.matmulTransposeRight(x);
             }
-            case "relu" -> {
+            default: {
                 Tensor z = Tensor.randn(w[1], 64, 4L);
                 Tensor g = Tensor.randn(w[1], 64, 5L);
                 ReLU relu = new ReLU();
-                work = () -> sink = relu.backward(new Tensor[] {z}, relu.forward(z), g);
+                return () -> sink = relu.backward(new Tensor[] {z}, relu.forward(z), g);
             }
-            case "seedEndToEnd" -> {
+        }
+    }
+
+    /** The checker's tasks: the benchmarks' Nets and the checker's API, the same in every jar. */
+    private static Runnable check(String what) {
+        switch (what) {
+            case "seedEndToEnd": {
                 Nets.Net n = Nets.seedNet(true);
                 GradientChecker c = GradientChecker.defaults().withThreads(1).seedMode().exhaustive();
-                work = () -> sink = c.checkEndToEnd(n.graph, n.loss);
+                return () -> sink = c.checkEndToEnd(n.graph, n.loss);
             }
-            case "seedDefault" -> {
+            case "seedDefault": {
                 Nets.Net n = Nets.seedNet(false);
                 GradientChecker c = GradientChecker.defaults().withThreads(1).exhaustive();
-                work = () -> sink = c.checkEndToEnd(n.graph, n.loss);
+                return () -> sink = c.checkEndToEnd(n.graph, n.loss);
             }
-            case "seedGraph" -> {
+            case "seedGraph": {
                 Nets.Net n = Nets.seedNet(false);
                 GradientChecker c = GradientChecker.defaults().withThreads(1).exhaustive();
-                work = () -> sink = c.checkGraph(n.graph, n.loss);
+                return () -> sink = c.checkGraph(n.graph, n.loss);
             }
-            case "bigFast" -> {
+            case "bigFast": {
                 Nets.Net n = Nets.randomNet("784-128-64-1", 32, 11L, true);
                 GradientChecker c = GradientChecker.defaults().withThreads(1).fast(2);
-                work = () -> sink = c.checkGraph(n.graph, n.loss);
+                return () -> sink = c.checkGraph(n.graph, n.loss);
             }
-            case "bigExhaustiveSample" -> {
+            case "bigExhaustiveSample": {
                 Nets.Net n = Nets.randomNet("784-128-64-1", 32, 11L, true);
                 GradientChecker c = GradientChecker.defaults().withThreads(1).seedMode().subset(200);
-                work = () -> sink = c.checkEndToEnd(n.graph, n.loss);
+                return () -> sink = c.checkEndToEnd(n.graph, n.loss);
             }
-            default -> throw new IllegalArgumentException("unknown task " + what + "; see bench/ab-src/Task.java");
+            default:
+                throw new IllegalArgumentException("unknown task " + what + "; see bench/ab-src/Task.java");
         }
     }
 

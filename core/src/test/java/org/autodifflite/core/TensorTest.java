@@ -47,6 +47,22 @@ class TensorTest {
     }
 
     @Test
+    void seededRandomTensorsAreThoseOfAFreshGenerator() {
+        // The seeded factories reuse one generator per thread: after any earlier draw (an odd
+        // count leaves a Gaussian cached in it), a seed still gives what a new generator gives.
+        Tensor.randn(new int[] {3}, 5L);
+        for (long seed : new long[] {0L, 42L, -7L, Long.MAX_VALUE}) {
+            Well19937c fresh = new Well19937c(seed);
+            double[] want = new double[7];
+            for (int k = 0; k < want.length; k++) {
+                want[k] = fresh.nextGaussian();
+            }
+            assertThat(Tensor.randn(new int[] {7}, seed).data()).containsExactly(want);
+            assertThat(Tensor.randn(1, 7, seed).data()).containsExactly(want);
+        }
+    }
+
+    @Test
     void matmulMatchesHandComputedProduct() {
         Tensor b = Tensor.of(new double[][] {{7, 8}, {9, 10}, {11, 12}});
         // [1 2 3; 4 5 6] · [7 8; 9 10; 11 12] = [58 64; 139 154]

@@ -93,6 +93,21 @@ public final class MatMul {
     }
 
     /**
+     * Whether {@link #gemm} runs an n×k·k×m product in the blocked kernel (packing B first)
+     * rather than in the plain loop. A caller that could recompute only part of a product (a
+     * few rows or columns through {@link #region}) gains from the whole product only when it is
+     * blocked: in the plain loop every entry costs the same either way.
+     *
+     * @param n the rows of A
+     * @param k the columns of A and rows of B
+     * @param m the columns of B
+     * @return whether the product is large enough for the blocked kernel
+     */
+    public static boolean blocked(long n, long k, long m) {
+        return n * k * m > SMALL_MACS;
+    }
+
+    /**
      * How many threads a large product (or a large batch of products) is split between; set by
      * the system property {@code autodifflite.matmul.threads}. Results never depend on it.
      *
@@ -132,7 +147,9 @@ public final class MatMul {
      */
     public static void gemm(double[] a, int aOff, int ars, int acs, double[] b, int bOff, int brs, int bcs,
             double[] out, int outOff, int n, int k, int m) {
-        checkGemm("gemm", a, aOff, ars, acs, b, bOff, brs, bcs, out, outOff, n, k, m);
+        if (!fits(a, aOff, ars, acs, b, bOff, brs, bcs, out, outOff, n, k, m)) {
+            checkGemm("gemm", a, aOff, ars, acs, b, bOff, brs, bcs, out, outOff, n, k, m);
+        }
         gemm(DEFAULT, THREADS, a, aOff, ars, acs, b, bOff, brs, bcs, out, outOff, n, k, m);
     }
 
@@ -176,8 +193,10 @@ public final class MatMul {
                     + " (out)");
         }
         for (int t = 0; t < batches; t++) {
-            checkGemm("gemmBatch: product " + t, a, aOffs[t], ars, acs, b, bOffs[t], brs, bcs, out, outOffs[t],
-                    n, k, m);
+            if (!fits(a, aOffs[t], ars, acs, b, bOffs[t], brs, bcs, out, outOffs[t], n, k, m)) {
+                checkGemm("gemmBatch: product " + t, a, aOffs[t], ars, acs, b, bOffs[t], brs, bcs, out,
+                        outOffs[t], n, k, m);
+            }
         }
         gemmBatch(DEFAULT, THREADS, batches, a, aOffs, ars, acs, b, bOffs, brs, bcs, out, outOffs, n, k, m);
     }
@@ -206,7 +225,9 @@ public final class MatMul {
      */
     public static void region(double[] a, double[] b, double[] out, int n, int k, int m, int r0, int r1, int c0,
             int c1) {
-        checkGemm("region", a, 0, k, 1, b, 0, m, 1, out, 0, n, k, m);
+        if (!fits(a, 0, k, 1, b, 0, m, 1, out, 0, n, k, m)) {
+            checkGemm("region", a, 0, k, 1, b, 0, m, 1, out, 0, n, k, m);
+        }
         if (r0 < 0 || r0 > r1 || r1 > n || c0 < 0 || c0 > c1 || c1 > m) {
             throw new IllegalArgumentException("region: rows [" + r0 + ", " + r1 + ") and columns [" + c0 + ", "
                     + c1 + ") are not within the " + n + "×" + m + " product; give 0 ≤ from ≤ to ≤ size");
@@ -599,6 +620,22 @@ public final class MatMul {
                 ap[p * rb + r] = 0;
             }
         }
+    }
+
+    /**
+     * Whether one product's arguments are surely valid: {@link #checkGemm}'s conditions in one
+     * expression, with any shared array counted as an overlap. Small enough to be inlined, it
+     * lets the usual call skip {@code checkGemm}, whose messages made it too large to inline:
+     * its call cost 5 % of the seed net's gradient check, which takes thousands of tiny
+     * products. When it says no, {@code checkGemm} decides and names the fault.
+     */
+    private static boolean fits(double[] a, int aOff, int ars, int acs, double[] b, int bOff, int brs, int bcs,
+            double[] out, int outOff, int n, int k, int m) {
+        return a != null && b != null && out != null && (n | k | m | aOff | bOff | outOff | ars | acs | brs | bcs) >= 0
+                && outOff + (long) n * m <= out.length
+                && (n == 0 || m == 0 || k == 0
+                        || aOff + (long) (n - 1) * ars + (long) (k - 1) * acs < a.length
+                        && bOff + (long) (k - 1) * brs + (long) (m - 1) * bcs < b.length && out != a && out != b);
     }
 
     /**

@@ -4,6 +4,7 @@ import org.autodifflite.core.FastForward;
 import org.autodifflite.core.Op;
 import org.autodifflite.core.OpChecks;
 import org.autodifflite.core.Tensor;
+import org.autodifflite.core.kernel.MatMul;
 
 /**
  * The affine map {@code Z = W·X + b} of a fully connected layer.
@@ -117,8 +118,10 @@ public final class Linear implements FastForward {
             r0 = from / cols;
             r1 = (to - 1) / cols + 1;
         }
-        if ((long) (r1 - r0) * (c1 - c0) * 4 > (long) out.size()) {
-            // Over a quarter of Z: the blocked whole product is faster than entry by entry.
+        if ((long) (r1 - r0) * (c1 - c0) * 4 > (long) out.size() && MatMul.blocked(w.rows(), w.cols(), m)) {
+            // Over a quarter of Z: the blocked whole product is faster than entry by entry. A
+            // product too small for the blocked kernel runs the same loop for every entry, so
+            // the few entries alone cost less (a third of Z for a row of the seed net's 3×3).
             w.matmulInto(x, out);
             addBias(out.data(), inputs[2].data(), m, 0, out.rows(), 0, m);
         } else {
