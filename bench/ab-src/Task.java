@@ -1,12 +1,17 @@
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.function.IntToLongFunction;
+import java.util.Map;
 import org.autodifflite.bench.Nets;
 import org.autodifflite.check.GradientChecker;
 import org.autodifflite.core.Tensor;
 import org.autodifflite.core.ops.ReLU;
+import org.autodifflite.demo.DigitsCnn;
+import org.autodifflite.layers.data.Digits;
+import org.autodifflite.layers.model.GraphModel;
 import org.autodifflite.layers.model.ModelGraph;
 import org.autodifflite.layers.model.Sequential;
+import org.autodifflite.layers.ops.Conv2d;
 import org.autodifflite.layers.train.Adam;
 
 /**
@@ -97,8 +102,54 @@ public final class Task implements IntToLongFunction {
                 GradientChecker c = GradientChecker.defaults().withThreads(1).seedMode().subset(200);
                 work = () -> sink = c.checkEndToEnd(n.graph, n.loss);
             }
+            // The digits CNN's training step at batch 64 (DigitsCnnBenchmark), and its graph
+            // (forward) and backward apart.
+            case "cnnStep" -> {
+                GraphModel cnn = DigitsCnn.model(7L);
+                Map<String, Tensor> digits = firstDigits(64);
+                Adam cnnAdam = new Adam(1e-3);
+                work = () -> {
+                    ModelGraph mg = cnn.graph(digits, true);
+                    mg.graph().zeroGrad();
+                    mg.backward();
+                    cnnAdam.step(cnn.parameters());
+                    sink = mg;
+                };
+            }
+            case "cnnForward" -> {
+                GraphModel cnn = DigitsCnn.model(7L);
+                Map<String, Tensor> digits = firstDigits(64);
+                work = () -> sink = cnn.graph(digits, true);
+            }
+            case "cnnBackward" -> {
+                GraphModel cnn = DigitsCnn.model(7L);
+                ModelGraph mg = cnn.graph(firstDigits(64), true);
+                work = () -> {
+                    mg.graph().zeroGrad();
+                    mg.backward();
+                    sink = mg;
+                };
+            }
+            // Conv2d forward + backward, every gradient, 32×3×32×32, 16 filters 3×3, padding 1
+            // (ConvBenchmark.fwdBwd).
+            case "convFwdBwd" -> {
+                Conv2d conv = new Conv2d(1, 1);
+                Tensor[] in = {Tensor.randn(new int[] {32, 3, 32, 32}, 1L), Tensor.randn(new int[] {16, 3, 3, 3}, 2L),
+                    Tensor.randn(new int[] {16}, 3L)};
+                Tensor g = Tensor.randn(new int[] {32, 16, 32, 32}, 4L);
+                work = () -> sink = conv.backward(in, conv.forward(in), g);
+            }
             default -> throw new IllegalArgumentException("unknown task " + what + "; see bench/ab-src/Task.java");
         }
+    }
+
+    /** The first {@code n} bundled digits as the CNN takes them. */
+    private static Map<String, Tensor> firstDigits(int n) {
+        int[] first = new int[n];
+        for (int i = 0; i < n; i++) {
+            first[i] = i;
+        }
+        return DigitsCnn.data(Digits.load().select(first, "the first " + n + " digits"));
     }
 
     /** @return the nanoseconds {@code reps} runs took: this thread's CPU time, or wall time with -Dab.wall=true */
