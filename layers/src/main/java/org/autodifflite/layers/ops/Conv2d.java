@@ -625,6 +625,22 @@ public final class Conv2d implements FastForward {
      * faster written row by row). Writes the same values as {@link #im2col}.
      */
     private void im2colPadded(Geometry g, double[] x, int n0, int images, double[] col, int ld, Scratch s) {
+        throughPaddedPlanes(g, x, n0, images, col, ld, false, s);
+    }
+
+    /**
+     * What {@link #im2colPadded} and {@link #col2imPadded} share: images {@code [n0, n0 + images)}
+     * of {@code x} (N×C×H×W) against columns {@code k·Ho·Wo} of {@code col} (rows {@code ld}
+     * apart), a group of images at a time through zero-padded planes. Unfolding copies the
+     * images into the planes and each tap's row of {@code col} out of them; folding adds each
+     * tap's row of {@code col} into the (zeroed) planes, in tap order, and their insides onto
+     * {@code x}.
+     *
+     * @param fold whether to fold ({@code col} read, {@code x} added to) or to unfold ({@code x}
+     *     read, {@code col} written)
+     */
+    private void throughPaddedPlanes(Geometry g, double[] x, int n0, int images, double[] col, int ld, boolean fold,
+            Scratch s) {
         int wp = g.w + 2 * padW;
         int size = (g.h + 2 * padH) * wp;
         int pos = g.positions();
@@ -633,26 +649,54 @@ public final class Conv2d implements FastForward {
         for (int k0 = 0; k0 < images; k0 += group) {
             int count = Math.min(group, images - k0);
             double[] pad = s.padded(count * g.c * size);
-            // The border must read as zeros; the buffer may hold another geometry's planes.
+            // The border must read as zeros (and a fold start from them); the buffer may hold
+            // another geometry's planes.
             Arrays.fill(pad, 0, count * g.c * size, 0.0);
-            for (int pl = 0; pl < count * g.c; pl++) {
-                int plane = ((n0 + k0) * g.c + pl) * g.h * g.w;
-                for (int r = 0; r < g.h; r++) {
-                    int src = plane + r * g.w;
-                    int dst = pl * size + (r + padH) * wp + padW;
-                    for (int j = 0; j < g.w; j++) {
-                        pad[dst + j] = x[src + j];
-                    }
-                }
+            if (!fold) {
+                copyInsides(g, x, (n0 + k0) * g.c, count * g.c, pad, size, wp, false);
             }
             for (int c = 0; c < g.c; c++) {
                 for (int u = 0; u < g.kh; u++) {
                     for (int v = 0; v < g.kw; v++) {
                         int row = ((c * g.kh + u) * g.kw + v) * ld + k0 * pos;
                         int tap = c * size + u * dilationH * wp + v * dilationW;
-                        for (int t = 0, end = count * pos; t < end; t++) {
-                            col[row + t] = pad[tap + at[t]];
+                        if (fold) {
+                            // Within one tap no two positions share a pixel (the starts are
+                            // distinct), so each pixel still receives its terms in tap order.
+                            for (int t = 0, end = count * pos; t < end; t++) {
+                                pad[tap + at[t]] += col[row + t];
+                            }
+                        } else {
+                            for (int t = 0, end = count * pos; t < end; t++) {
+                                col[row + t] = pad[tap + at[t]];
+                            }
                         }
+                    }
+                }
+            }
+            if (fold) {
+                copyInsides(g, x, (n0 + k0) * g.c, count * g.c, pad, size, wp, true);
+            }
+        }
+    }
+
+    /**
+     * Planes {@code [p0, p0 + planes)} of {@code x} against the insides of consecutive padded
+     * planes: copied in, or (with {@code add}) the insides added onto {@code x}.
+     */
+    private void copyInsides(Geometry g, double[] x, int p0, int planes, double[] pad, int size, int wp, boolean add) {
+        for (int pl = 0; pl < planes; pl++) {
+            int plane = (p0 + pl) * g.h * g.w;
+            for (int r = 0; r < g.h; r++) {
+                int xi = plane + r * g.w;
+                int pi = pl * size + (r + padH) * wp + padW;
+                if (add) {
+                    for (int j = 0; j < g.w; j++) {
+                        x[xi + j] += pad[pi + j];
+                    }
+                } else {
+                    for (int j = 0; j < g.w; j++) {
+                        pad[pi + j] = x[xi + j];
                     }
                 }
             }
@@ -705,39 +749,7 @@ public final class Conv2d implements FastForward {
      * within a tap, no two positions share a pixel), so the same sum, bit for bit.
      */
     private void col2imPadded(Geometry g, double[] dcol, int n0, int images, int ld, double[] dx, Scratch s) {
-        int wp = g.w + 2 * padW;
-        int size = (g.h + 2 * padH) * wp;
-        int pos = g.positions();
-        int group = Math.min(images, paddedGroup(g, size));
-        int[] at = windowStarts(g, wp, size, group, s);
-        for (int k0 = 0; k0 < images; k0 += group) {
-            int count = Math.min(group, images - k0);
-            double[] pad = s.padded(count * g.c * size);
-            Arrays.fill(pad, 0, count * g.c * size, 0.0);
-            for (int c = 0; c < g.c; c++) {
-                for (int u = 0; u < g.kh; u++) {
-                    for (int v = 0; v < g.kw; v++) {
-                        int row = ((c * g.kh + u) * g.kw + v) * ld + k0 * pos;
-                        int tap = c * size + u * dilationH * wp + v * dilationW;
-                        // Within one tap no two positions share a pixel (the starts are distinct),
-                        // so each pixel still receives its terms in tap order.
-                        for (int t = 0, end = count * pos; t < end; t++) {
-                            pad[tap + at[t]] += dcol[row + t];
-                        }
-                    }
-                }
-            }
-            for (int pl = 0; pl < count * g.c; pl++) {
-                int plane = ((n0 + k0) * g.c + pl) * g.h * g.w;
-                for (int r = 0; r < g.h; r++) {
-                    int src = pl * size + (r + padH) * wp + padW;
-                    int dst = plane + r * g.w;
-                    for (int j = 0; j < g.w; j++) {
-                        dx[dst + j] += pad[src + j];
-                    }
-                }
-            }
-        }
+        throughPaddedPlanes(g, dx, n0, images, dcol, ld, true, s);
     }
 
     // ------------------------------------------------------------------ backward
