@@ -1,12 +1,17 @@
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.Map;
 import java.util.function.IntToLongFunction;
 import org.autodifflite.bench.Nets;
 import org.autodifflite.check.GradientChecker;
 import org.autodifflite.core.Tensor;
 import org.autodifflite.core.ops.ReLU;
+import org.autodifflite.demo.DigitsCnn;
+import org.autodifflite.layers.data.Digits;
+import org.autodifflite.layers.model.GraphModel;
 import org.autodifflite.layers.model.ModelGraph;
 import org.autodifflite.layers.model.Sequential;
+import org.autodifflite.layers.ops.Conv2d;
 import org.autodifflite.layers.train.Adam;
 
 /**
@@ -32,6 +37,7 @@ public final class Task implements IntToLongFunction {
     public Task(String what, String net) {
         work = switch (what) {
             case "step", "forward", "backward", "adam", "W1X", "G1Xt", "relu" -> training(what, net);
+            case "cnnStep", "cnnForward", "cnnBackward", "convFwdBwd" -> spatial(what);
             default -> check(what);
         };
     }
@@ -89,6 +95,61 @@ public final class Task implements IntToLongFunction {
                 return () -> sink = relu.backward(new Tensor[] {z}, relu.forward(z), g);
             }
         }
+    }
+
+    /**
+     * The digits CNN's training step at batch 64 (DigitsCnnBenchmark), its graph (forward) and
+     * backward apart, and Conv2d forward + backward with every gradient at ConvBenchmark's size
+     * (32×3×32×32, 16 filters 3×3, padding 1): only jars from the digits CNN on have them.
+     */
+    private static Runnable spatial(String what) {
+        switch (what) {
+            case "cnnStep": {
+                GraphModel cnn = DigitsCnn.model(7L);
+                Map<String, Tensor> digits = firstDigits(64);
+                Adam adam = new Adam(1e-3);
+                return () -> {
+                    ModelGraph mg = cnn.graph(digits, true);
+                    mg.graph().zeroGrad();
+                    mg.backward();
+                    adam.step(cnn.parameters());
+                    sink = mg;
+                };
+            }
+            case "cnnForward": {
+                GraphModel cnn = DigitsCnn.model(7L);
+                Map<String, Tensor> digits = firstDigits(64);
+                return () -> sink = cnn.graph(digits, true);
+            }
+            case "cnnBackward": {
+                GraphModel cnn = DigitsCnn.model(7L);
+                ModelGraph mg = cnn.graph(firstDigits(64), true);
+                return () -> {
+                    mg.graph().zeroGrad();
+                    mg.backward();
+                    sink = mg;
+                };
+            }
+            default: {
+                Conv2d conv = new Conv2d(1, 1);
+                Tensor[] in = {Tensor.randn(new int[] {32, 3, 32, 32}, 1L), Tensor.randn(new int[] {16, 3, 3, 3}, 2L),
+                    Tensor.randn(new int[] {16}, 3L)};
+                Tensor g = Tensor.randn(new int[] {32, 16, 32, 32}, 4L);
+                return () -> sink = conv.backward(in, conv.forward(in), g);
+            }
+        }
+    }
+
+    /**
+     * The first {@code n} bundled digits as the CNN's input, DigitsCnnBenchmark's batch (its own
+     * helper is package-private in the jars before this one).
+     */
+    private static Map<String, Tensor> firstDigits(int n) {
+        int[] first = new int[n];
+        for (int i = 0; i < n; i++) {
+            first[i] = i;
+        }
+        return DigitsCnn.data(Digits.load().select(first, "the first " + n + " digits"));
     }
 
     /** The checker's tasks: the benchmarks' Nets and the checker's API, the same in every jar. */

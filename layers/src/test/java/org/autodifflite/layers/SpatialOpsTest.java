@@ -232,6 +232,61 @@ class SpatialOpsTest {
         assertThat(dx.data()).containsExactly(10, 0, 20, 0, 0, 0, 0, 0);
     }
 
+    /**
+     * 2×2 windows (stride 2, and stride 1 where they overlap) over values drawn from a few, so
+     * that ties, 0.0 against −0.0 and NaNs (two payloads) are common: the winner is the
+     * documented loop's (strictly greater replaces, the first NaN wins), the output its exact
+     * bits, and the gradient goes to it alone.
+     */
+    @Test
+    void maxPoolOf2x2WindowsPicksTheLoopsWinnerAmongTiesZerosAndNans() {
+        double[] values = {-1, -0.0, 0.0, 1, 2, Double.NaN, Double.longBitsToDouble(0x7ff0_0000_0000_0001L)};
+        Well19937c rng = new Well19937c(31);
+        for (int stride : new int[] {2, 1}) {
+            for (int trial = 0; trial < 200; trial++) {
+                int h = 2 + rng.nextInt(5);
+                int w = 2 + rng.nextInt(5);
+                double[] d = new double[2 * 3 * h * w];
+                for (int e = 0; e < d.length; e++) {
+                    // NaNs rarer than the rest, so that most windows have none
+                    d[e] = values[rng.nextInt(10) < 9 ? rng.nextInt(5) : 5 + rng.nextInt(2)];
+                }
+                Tensor x = Tensor.wrap(new int[] {2, 3, h, w}, d);
+                MaxPool2d pool = new MaxPool2d(2, stride, 0);
+                Tensor y = pool.forward(x);
+                Tensor g = Tensor.randn(y.dims(), trial);
+                double[] dx = pool.backward(new Tensor[] {x}, y, g)[0].data();
+                double[] want = new double[d.length];
+                int oh = y.dim(2);
+                int ow = y.dim(3);
+                for (int p = 0; p < 6; p++) {
+                    for (int i = 0; i < oh; i++) {
+                        for (int j = 0; j < ow; j++) {
+                            int best = -1;
+                            for (int u = 0; u < 2; u++) {
+                                for (int v = 0; v < 2; v++) {
+                                    int at = (p * h + i * stride + u) * w + j * stride + v;
+                                    double e = d[at];
+                                    if (best < 0 || e > d[best] || (e != e && d[best] == d[best])) {
+                                        best = at;
+                                    }
+                                }
+                            }
+                            int o = (p * oh + i) * ow + j;
+                            assertThat(Double.doubleToRawLongBits(y.data()[o])).as("stride %d, output %d", stride, o)
+                                    .isEqualTo(Double.doubleToRawLongBits(d[best]));
+                            want[best] += g.data()[o];
+                        }
+                    }
+                }
+                for (int e = 0; e < d.length; e++) {
+                    assertThat(Double.doubleToRawLongBits(dx[e])).as("stride %d, ∂L/∂X entry %d", stride, e)
+                            .isEqualTo(Double.doubleToRawLongBits(want[e]));
+                }
+            }
+        }
+    }
+
     @Test
     void avgPoolCountsThePaddingAsPyTorchDoes() {
         // A 2×2 image of ones, 3×3 windows padded by 1: each window holds 4 pixels and 5 zeros.

@@ -159,6 +159,30 @@ abstract class Pool2d implements FastForward {
         return true;
     }
 
+    /**
+     * Outputs {@code [i0, i1] × [j0, j1]} of every plane {@code [p0, p1]} by a loop of the
+     * subclass's own, when it has one for this geometry: a call of {@link #window} per output
+     * costs more than the window itself on small planes (a 2×2 max is three comparisons).
+     * Must write what {@link #window} gives, bit for bit.
+     *
+     * @return whether the outputs were written; {@code false} leaves them to {@link #window}
+     */
+    boolean windowsFast(double[] x, double[] y, int p0, int p1, int h, int w, int oh, int ow, int i0, int i1, int j0,
+            int j1) {
+        return false;
+    }
+
+    /**
+     * The whole backward by a loop of the subclass's own, when it has one for this geometry:
+     * adds into {@code dx} what {@link #windowBackward} would for every output, in the same
+     * order.
+     *
+     * @return whether {@code dx} was written; {@code false} leaves it to {@link #windowBackward}
+     */
+    boolean backwardFast(double[] x, double[] dx, double[] g, int planes, int h, int w, int oh, int ow) {
+        return false;
+    }
+
     /** Outputs {@code [i0, i1] × [j0, j1]} of planes {@code [p0, p1]} ({@code n·C + c}). */
     private void windows(Tensor x, double[] y, int p0, int p1, int i0, int i1, int j0, int j1) {
         double[] xd = x.data();
@@ -166,6 +190,9 @@ abstract class Pool2d implements FastForward {
         int w = x.dim(3);
         int oh = outH(x);
         int ow = outW(x);
+        if (windowsFast(xd, y, p0, p1, h, w, oh, ow, i0, i1, j0, j1)) {
+            return;
+        }
         for (int p = p0; p <= p1; p++) {
             int plane = p * h * w;
             for (int i = i0; i <= i1; i++) {
@@ -198,6 +225,9 @@ abstract class Pool2d implements FastForward {
         double[] dx = new double[xd.length];
         int h = x.dim(2);
         int w = x.dim(3);
+        if (backwardFast(xd, dx, g, x.dim(0) * x.dim(1), h, w, oh, ow)) {
+            return new Tensor[] {Tensor.wrap(x.dims(), dx)};
+        }
         for (int p = 0, planes = x.dim(0) * x.dim(1); p < planes; p++) {
             int plane = p * h * w;
             for (int i = 0; i < oh; i++) {
