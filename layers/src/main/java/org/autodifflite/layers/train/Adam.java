@@ -12,6 +12,9 @@ import org.autodifflite.core.kernel.AdamUpdate;
  * second moments of the gradient,
  * {@code m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − η·m̂/(√v̂ + ε)} with
  * {@code m̂ = m/(1−β₁ᵗ)}, {@code v̂ = v/(1−β₂ᵗ)} and {@code t} the parameter's step count.
+ * Computed as PyTorch's {@code Adam} computes it, with the bias corrections folded into two
+ * factors per step — {@code θ ← θ − (η/(1−β₁ᵗ))·m / (√v·(1/√(1−β₂ᵗ)) + ε)}, one square root and one
+ * division per entry — which equals the form above up to rounding.
  */
 public final class Adam implements Optimizer {
 
@@ -81,8 +84,8 @@ public final class Adam implements Optimizer {
             s.t++;
             double c1 = 1 - Math.pow(beta1, s.t);
             double c2 = 1 - Math.pow(beta2, s.t);
-            // Three divisions and a square root per entry: the update is split between the
-            // matmul threads for large parameters (same bits with any thread count).
+            // Bound by the divider even in its one-division form: the update is split between
+            // the matmul threads for large parameters (same bits with any thread count).
             AdamUpdate.step(p.value().data(), p.grad().data(), s.m.data(), s.v.data(), learningRate, beta1, beta2,
                     epsilon, c1, c2);
         }
