@@ -80,7 +80,9 @@ public final class Parameter {
      * @throws IllegalArgumentException if its shape differs from the value's
      */
     public void accumulateGrad(Tensor g) {
-        Tensor.requireSameShape("gradient of parameter '" + name + "'", value, g);
+        if (!value.sameShape(g)) { // the message is built only when it is needed: every backward calls this
+            Tensor.requireSameShape("gradient of parameter '" + name + "'", value, g);
+        }
         if (gradIsZero) {
             // Written as 0 + g, as filling with zeros and adding would: −0.0 becomes +0.0.
             double[] d = grad.data();

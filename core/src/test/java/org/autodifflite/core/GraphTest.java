@@ -96,7 +96,8 @@ class GraphTest {
         Parameter p = new Parameter("p", Tensor.row(2, -1, 0.5));
         Graph g = new Graph();
         Node w = g.parameter(p);
-        // p used twice: d/dp Σ (p·x + p·y) = x + y, and with x = −0.0, y = 0 entry 0 is 0.0
+        // p used twice: d/dp Σ (p·x + p·y) = x + y; entry 0 is −0.0 + −0.0 = −0.0 until it is
+        // accumulated onto the zeroed gradient, where 0 + (−0.0) is +0.0
         Node loss = w.mul(g.input("x", Tensor.row(-0.0, 3, -2))).add(w.mul(g.input("y", Tensor.row(-0.0, 4, 1))))
                 .sum();
         g.backward(loss);

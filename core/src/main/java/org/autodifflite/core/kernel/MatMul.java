@@ -232,7 +232,7 @@ public final class MatMul {
             throw new IllegalArgumentException("region: rows [" + r0 + ", " + r1 + ") and columns [" + c0 + ", "
                     + c1 + ") are not within the " + n + "×" + m + " product; give 0 ≤ from ≤ to ≤ size");
         }
-        boolean kernelSized = (long) n * k * m > SMALL_MACS;
+        boolean kernelSized = blocked(n, k, m);
         if (kernelSized && c0 == 0 && c1 == m && r1 - r0 > 1 && k > 0) {
             // Whole rows: the kernel itself, on just these row blocks (each entry's chain does
             // not depend on the block it is computed in), an order of magnitude faster than
@@ -347,7 +347,7 @@ public final class MatMul {
             return;
         }
         long macs = (long) n * k * m;
-        if (macs <= SMALL_MACS) {
+        if (!blocked(n, k, m)) {
             small(a, aOff, ars, acs, b, bOff, brs, bcs, out, outOff, n, k, m);
             return;
         }
@@ -406,7 +406,7 @@ public final class MatMul {
             double[] b, int[] bOffs, int brs, int bcs, double[] out, int[] outOffs, int n, int k, int m) {
         long macs = (long) n * k * m;
         int size = n * m;
-        if (stacked(batches, aOffs, n * ars, bOffs, outOffs, size) && macs > SMALL_MACS) {
+        if (stacked(batches, aOffs, n * ars, bOffs, outOffs, size) && blocked(n, k, m)) {
             // One B under a stack of A's, the results stacked alike (x·W for a batch of
             // sequences): one product of n·batches rows packs B once instead of once per product.
             // Every entry is the same chain on the kernel path either way, so the bits match.
