@@ -202,6 +202,83 @@ public final class MatMul {
     }
 
     /**
+     * The product of {@code A} and the transpose of {@code B} where both are stored by rows along
+     * the inner dimension, for a long inner dimension and a small output (a convolution's
+     * weight gradient, {@code G · colᵀ}, summed over every position of a batch):
+     * {@code out[outOff + i·m + j] = Σ_p a[aOff + i·lda + p] · b[bOff + j·ldb + p]} for
+     * {@code i < n}, {@code j < m}, {@code p < k}. Each entry is the dot product of two
+     * contiguous rows, which {@link #gemm} would reach only by packing the transpose of
+     * {@code B}, a gather of every one of its entries, and then run with a few rows of
+     * accumulators over thousands of {@code p}. On the calling thread.
+     *
+     * <p>The order of the additions is fixed by the kernel: the vector kernel keeps one partial
+     * sum per vector lane (lane {@code l} takes the terms {@code p ≡ l} modulo the lane count,
+     * by fused multiply-adds in order of {@code p}), adds the lanes in a fixed tree and then the
+     * last {@code k mod lanes} terms in order; the scalar kernel does the same with four lanes
+     * and separate multiplications and additions. So the result is the same, bit for bit,
+     * whatever the offsets or the block an entry is computed in, but differs in the last bits
+     * from {@link #gemm}'s chain for the same matrices.
+     *
+     * @param a the array holding {@code A}
+     * @param aOff the index of {@code A(0,0)}
+     * @param lda the distance from {@code A(i,0)} to {@code A(i+1,0)}, ≥ 0
+     * @param b the array holding {@code B}
+     * @param bOff the index of {@code B(0,0)}
+     * @param ldb the distance from {@code B(j,0)} to {@code B(j+1,0)}, ≥ 0
+     * @param out the array receiving the n×m product, row-major from {@code outOff}; not
+     *     {@code a} or {@code b}
+     * @param outOff the index of the product's entry (0, 0)
+     * @param n the rows of {@code A} and of the product, ≥ 0
+     * @param k the length of every row (the inner dimension), ≥ 0
+     * @param m the rows of {@code B}, columns of the product, ≥ 0
+     * @throws NullPointerException if an array is null
+     * @throws IllegalArgumentException if a size, offset or stride is negative, an operand or
+     *     the output does not fit in its array, or the output is an operand
+     */
+    public static void gemmNT(double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] out,
+            int outOff, int n, int k, int m) {
+        // Bᵀ(p, j) = b[bOff + p + j·ldb]: gemm's strides brs = 1, bcs = ldb.
+        if (!fits(a, aOff, lda, 1, b, bOff, 1, ldb, out, outOff, n, k, m)) {
+            checkGemm("gemmNT", a, aOff, lda, 1, b, bOff, 1, ldb, out, outOff, n, k, m);
+        }
+        if (n == 0 || m == 0) {
+            return;
+        }
+        DEFAULT.dotProducts(a, aOff, lda, b, bOff, ldb, out, outOff, n, k, m);
+    }
+
+    /**
+     * {@link #gemmNT} for the scalar kernel: each entry summed in four partial sums, lane
+     * {@code l} taking the terms {@code p ≡ l (mod 4)} below {@code k − k mod 4} in order of
+     * {@code p}, added as {@code (s0 + s1) + (s2 + s3)}, then the remaining terms in order.
+     */
+    static void dotProducts(double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] out,
+            int outOff, int n, int k, int m) {
+        int body = k - k % 4;
+        for (int i = 0; i < n; i++) {
+            int ai = aOff + i * lda;
+            for (int j = 0; j < m; j++) {
+                int bj = bOff + j * ldb;
+                double s0 = 0.0;
+                double s1 = 0.0;
+                double s2 = 0.0;
+                double s3 = 0.0;
+                for (int p = 0; p < body; p += 4) {
+                    s0 += a[ai + p] * b[bj + p];
+                    s1 += a[ai + p + 1] * b[bj + p + 1];
+                    s2 += a[ai + p + 2] * b[bj + p + 2];
+                    s3 += a[ai + p + 3] * b[bj + p + 3];
+                }
+                double s = (s0 + s1) + (s2 + s3);
+                for (int p = body; p < k; p++) {
+                    s += a[ai + p] * b[bj + p];
+                }
+                out[outOff + i * m + j] = s;
+            }
+        }
+    }
+
+    /**
      * Recomputes the entries in rows {@code [r0, r1)} and columns {@code [c0, c1)} of
      * {@code out = a · b} (row-major, {@code a} n×k, {@code b} k×m, {@code out} n×m, all from
      * index 0), every other entry left as it is. Each entry is computed by the same chain of

@@ -76,6 +76,15 @@ interface MatMulKernel {
     }
 
     /**
+     * {@link MatMul#gemmNT}: the n×m products of rows of {@code a} with rows of {@code b}, each
+     * summed in this kernel's fixed order (arguments checked by the caller, n, m ≥ 1).
+     */
+    default void dotProducts(double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] out, int outOff,
+            int n, int k, int m) {
+        MatMul.dotProducts(a, aOff, lda, b, bOff, ldb, out, outOff, n, k, m);
+    }
+
+    /**
      * Whether every entry of {@code a[from … to)} is finite (neither NaN nor infinite).
      *
      * @param a the values

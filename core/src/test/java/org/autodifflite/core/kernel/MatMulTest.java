@@ -345,6 +345,80 @@ class MatMulTest {
         assertThat(got).isEqualTo(want);
     }
 
+    /** n, k, m for {@link MatMul#gemmNT}: blocks of 2×4 whole and cut short, k below, at and off the lanes. */
+    static Stream<Arguments> dotShapes() {
+        return Stream.of(Arguments.of(1, 1, 1), Arguments.of(2, 8, 4), Arguments.of(3, 13, 5), Arguments.of(8, 4096, 9),
+                Arguments.of(16, 1024, 72), Arguments.of(16, 1024, 27), Arguments.of(7, 1023, 6),
+                Arguments.of(5, 3, 11), Arguments.of(4, 0, 3));
+    }
+
+    @ParameterizedTest(name = "{0}×{1}·({2}×{1})ᵀ")
+    @MethodSource("dotShapes")
+    void productsWithATransposedOperandMatchTheNaiveLoopAndEachEntryHasOneValue(int n, int k, int m) {
+        Well19937c rng = new Well19937c(17L * n + 5L * k + m);
+        int lda = k + 3;
+        int ldb = k + 1;
+        double[] a = Tensor.randn(new int[] {n * lda + 2}, rng).data();
+        double[] b = Tensor.randn(new int[] {m * ldb + 1}, rng).data();
+        // B(p, j) = b[1 + j·ldb + p] for the naive loop's strides.
+        double[][] want = naive(java.util.Arrays.copyOfRange(a, 2, a.length), lda, 1,
+                java.util.Arrays.copyOfRange(b, 1, b.length), 1, ldb, n, k, m);
+        for (MatMulKernel kernel : kernels()) {
+            double[] out = new double[n * m + 5];
+            java.util.Arrays.fill(out, 7.0);
+            kernel.dotProducts(a, 2, lda, b, 1, ldb, out, 3, n, k, m);
+            assertClose(java.util.Arrays.copyOfRange(out, 3, 3 + n * m), want, k, kernel.name());
+            assertThat(out[2]).as("before the block").isEqualTo(7.0);
+            assertThat(out[3 + n * m]).as("after the block").isEqualTo(7.0);
+            // Each entry alone (no block around it, other offsets): the same bits.
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < m; j++) {
+                    double[] one = new double[2];
+                    kernel.dotProducts(a, 2 + i * lda, lda, b, 1 + j * ldb, ldb, one, 1, 1, k, 1);
+                    assertThat(one[1]).as("%s entry (%d, %d) alone", kernel.name(), i, j)
+                            .isEqualTo(out[3 + i * m + j]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theScalarKernelsDotProductsAddInTheDocumentedOrder() {
+        Well19937c rng = new Well19937c(3L);
+        int k = 23;
+        double[] a = Tensor.randn(new int[] {k}, rng).data();
+        double[] b = Tensor.randn(new int[] {k}, rng).data();
+        double[] s = new double[4];
+        int body = k - k % 4;
+        for (int p = 0; p < body; p++) {
+            s[p % 4] += a[p] * b[p];
+        }
+        double want = (s[0] + s[1]) + (s[2] + s[3]);
+        for (int p = body; p < k; p++) {
+            want += a[p] * b[p];
+        }
+        double[] out = new double[1];
+        MatMul.SCALAR.dotProducts(a, 0, k, b, 0, k, out, 0, 1, k, 1);
+        assertThat(out[0]).isEqualTo(want);
+    }
+
+    @Test
+    void theTransposedProductRejectsBadArgumentsAndSaysWhich() {
+        double[] a = new double[6];
+        double[] b = new double[12];
+        assertThatThrownBy(() -> MatMul.gemmNT(a, 0, 3, b, 0, 3, new double[8], 0, 2, 3, -4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("gemmNT: sizes must be ≥ 0, got n=2, k=3, m=-4");
+        assertThatThrownBy(() -> MatMul.gemmNT(a, 1, 3, b, 0, 3, new double[8], 0, 2, 3, 4))
+                .hasMessage("gemmNT: A (2×3 at offset 1, strides 3, 1) reaches index 6, a has 6 entries");
+        assertThatThrownBy(() -> MatMul.gemmNT(a, 0, 3, b, 0, 3, new double[7], 0, 2, 3, 4))
+                .hasMessage("gemmNT: the 2×4 output at offset 0 needs 8 entries, out has 7");
+        assertThatThrownBy(() -> MatMul.gemmNT(a, 0, 3, b, 0, 3, b, 0, 2, 3, 4))
+                .hasMessageContaining("gemmNT: the output overlaps an operand");
+        double[] out = new double[8];
+        MatMul.gemmNT(a, 0, 3, b, 0, 3, out, 0, 2, 3, 4);
+        assertThat(out).containsOnly(0.0);
+    }
+
     @Test
     void anEmptyInnerDimensionWritesZerosOverTheBlock() {
         double[] out = {5, 5, 5, 5, 5, 5, 5};
