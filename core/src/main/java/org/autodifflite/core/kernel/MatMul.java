@@ -244,7 +244,8 @@ public final class MatMul {
         if (n == 0 || m == 0) {
             return;
         }
-        DEFAULT.dotProducts(a, aOff, lda, b, bOff, ldb, out, outOff, n, k, m);
+        DEFAULT.dotProducts(a, aOff, lda, b, bOff, ldb, out, outOff, n, k, m,
+                SCRATCH.get().tile(n * m * DEFAULT.width()));
     }
 
     /**

@@ -78,9 +78,11 @@ interface MatMulKernel {
     /**
      * {@link MatMul#gemmNT}: the n×m products of rows of {@code a} with rows of {@code b}, each
      * summed in this kernel's fixed order (arguments checked by the caller, n, m ≥ 1).
+     *
+     * @param acc room for n·m·{@link #width()} partial sums, which a kernel may use
      */
     default void dotProducts(double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] out, int outOff,
-            int n, int k, int m) {
+            int n, int k, int m, double[] acc) {
         MatMul.dotProducts(a, aOff, lda, b, bOff, ldb, out, outOff, n, k, m);
     }
 

@@ -366,7 +366,7 @@ class MatMulTest {
         for (MatMulKernel kernel : kernels()) {
             double[] out = new double[n * m + 5];
             java.util.Arrays.fill(out, 7.0);
-            kernel.dotProducts(a, 2, lda, b, 1, ldb, out, 3, n, k, m);
+            kernel.dotProducts(a, 2, lda, b, 1, ldb, out, 3, n, k, m, new double[n * m * kernel.width()]);
             assertClose(java.util.Arrays.copyOfRange(out, 3, 3 + n * m), want, k, kernel.name());
             assertThat(out[2]).as("before the block").isEqualTo(7.0);
             assertThat(out[3 + n * m]).as("after the block").isEqualTo(7.0);
@@ -374,7 +374,7 @@ class MatMulTest {
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < m; j++) {
                     double[] one = new double[2];
-                    kernel.dotProducts(a, 2 + i * lda, lda, b, 1 + j * ldb, ldb, one, 1, 1, k, 1);
+                    kernel.dotProducts(a, 2 + i * lda, lda, b, 1 + j * ldb, ldb, one, 1, 1, k, 1, new double[kernel.width()]);
                     assertThat(one[1]).as("%s entry (%d, %d) alone", kernel.name(), i, j)
                             .isEqualTo(out[3 + i * m + j]);
                 }
@@ -398,7 +398,7 @@ class MatMulTest {
             want += a[p] * b[p];
         }
         double[] out = new double[1];
-        MatMul.SCALAR.dotProducts(a, 0, k, b, 0, k, out, 0, 1, k, 1);
+        MatMul.SCALAR.dotProducts(a, 0, k, b, 0, k, out, 0, 1, k, 1, new double[4]);
         assertThat(out[0]).isEqualTo(want);
     }
 

@@ -80,6 +80,9 @@ public final class Conv2d implements FastForward {
     /** Rows of the unfold shorter than this are copied by a plain loop, not {@code System.arraycopy}. */
     private static final int SHORT_ROW = 16;
 
+    /** The stacked backward takes ∂L/∂W as dot products up to this many entries (bias included). */
+    private static final int DOT_MAX_ENTRIES = 256;
+
     /**
      * Per-thread buffers (unfolded images and products), reused so that the checker's
      * evaluations allocate nothing; they hold no value from one call to the next.
@@ -773,7 +776,7 @@ public final class Conv2d implements FastForward {
         boolean wantB = bias && needsInputGrad[2];
         int ckk = g.ckk();
         int pos = g.positions();
-        if (wantB) {
+        if (wantB && !wantW) {
             grads[2] = Tensor.wrap(new int[] {g.f}, biasGradient(g, dy));
         }
         if (!wantX && !wantW) {
@@ -782,22 +785,28 @@ public final class Conv2d implements FastForward {
         double[] x = inputs[0].data();
         double[] w = inputs[1].data();
         double[] dx = wantX ? new double[x.length] : null;
+        // With ∂L/∂W, ∂L/∂b comes out of the same products: a row of ones under col makes the
+        // last row of each term col·Gᵀ (column of G·colᵀ) the sums Σ_q G[f,q].
+        int rows = wantB ? ckk + 1 : ckk;
         if (g.stacked()) {
-            return backwardStacked(g, inputs, dy, grads, dx, wantX, wantW);
+            return backwardStacked(g, inputs, dy, grads, dx, rows, wantX, wantW, wantB);
         }
         // Each image's ∂L/∂W term apart, summed below in the order of the images, so that the
         // sum does not depend on how the images were split between threads.
-        double[] partials = wantW ? new double[g.n * g.f * ckk] : null;
+        double[] partials = wantW ? new double[g.n * rows * g.f] : null;
         forEachImage(g, (n0, n1) -> {
             Scratch t = SCRATCH.get();
             for (int n = n0; n < n1; n++) {
                 int gn = n * g.f * pos;   // G_n in the NCHW gradient
                 if (wantW) {
-                    double[] col = t.col(ckk * pos);
+                    double[] col = t.col(rows * pos);
                     im2col(g, x, n, col, 0, pos, 0, g.oh - 1, 0, g.ow - 1);
-                    // ∂L/∂W_n (F × C·kh·kw) = G_n · col_nᵀ: dot products of rows Ho·Wo long, both
-                    // contiguous (see gemmNT).
-                    MatMul.gemmNT(dy, gn, pos, col, 0, pos, partials, n * g.f * ckk, g.f, pos, ckk);
+                    if (wantB) {
+                        Arrays.fill(col, ckk * pos, rows * pos, 1.0);
+                    }
+                    // P_nᵀ (rows × F) = col_n (rows × Ho·Wo, read in place along the long inner
+                    // dimension) · G_nᵀ (G_n read transposed: F columns packed, not col_n).
+                    MatMul.gemm(col, 0, pos, 1, dy, gn, 1, pos, partials, n * rows * g.f, rows, pos, g.f);
                 }
                 if (wantX) {
                     double[] dcol = t.dcol(ckk * pos);
@@ -811,7 +820,7 @@ public final class Conv2d implements FastForward {
             grads[0] = Tensor.wrap(inputs[0].dims(), dx);
         }
         if (wantW) {
-            grads[1] = sumPartials(partials, g.n, g.f * ckk, inputs[1].dims());
+            sumPartials(partials, g.n, rows, ckk, g.f, wantB, false, inputs[1].dims(), grads);
         }
         return grads;
     }
@@ -819,13 +828,14 @@ public final class Conv2d implements FastForward {
     /**
      * The backward pass for stacked geometry (see {@link #forwardStacked}), a chunk of images at
      * a time: the chunk's {@code G} gathered into F × (images·Ho·Wo), then
-     * {@code ∂L/∂W_c = G_c·col_cᵀ} ({@link MatMul#gemmNT}, on the calling thread) and
+     * {@code P_cᵀ = col_c·G_cᵀ} (with the row of ones for {@code ∂L/∂b}; for a small
+     * {@code ∂L/∂W}, {@code G_c·col_cᵀ} through {@link MatMul#gemmNT}) and
      * {@code dcol_c = Wᵀ·G_c} folded back image by image. The chunks' {@code ∂L/∂W} terms are
-     * summed in chunk order; the product for {@code ∂L/∂X} may use the kernel's threads, whose
-     * results do not depend on their number.
+     * summed in chunk order; the products may use the kernel's threads, whose results do not
+     * depend on their number.
      */
-    private Tensor[] backwardStacked(Geometry g, Tensor[] inputs, double[] dy, Tensor[] grads, double[] dx,
-            boolean wantX, boolean wantW) {
+    private Tensor[] backwardStacked(Geometry g, Tensor[] inputs, double[] dy, Tensor[] grads, double[] dx, int rows,
+            boolean wantX, boolean wantW, boolean wantB) {
         int ckk = g.ckk();
         int pos = g.positions();
         int per = g.chunk();
@@ -833,7 +843,12 @@ public final class Conv2d implements FastForward {
         double[] w = inputs[1].data();
         Scratch s = SCRATCH.get();
         int chunks = (g.n + per - 1) / per;
-        double[] partials = wantW ? new double[chunks * g.f * ckk] : null;
+        // A small ∂L/∂W (the digits CNN's first conv: 8 × 10 with the bias) as dot products of
+        // rows m long (MatMul.gemmNT): gemm's col_c · G_cᵀ packs G_cᵀ a column at a time and
+        // runs its row blocks of 8 on 10 rows, and took 2.0× as long for that whole backward
+        // (bench/ab, paired). For a larger one (the second conv's 16 × 73) gemm was faster.
+        boolean byFilter = g.f * rows <= DOT_MAX_ENTRIES;
+        double[] partials = wantW ? new double[chunks * g.f * rows] : null;
         for (int c = 0, n0 = 0; n0 < g.n; c++, n0 += per) {
             int images = Math.min(per, g.n - n0);
             int m = images * pos;
@@ -845,12 +860,18 @@ public final class Conv2d implements FastForward {
                 }
             }
             if (wantW) {
-                double[] col = s.col(ckk * m);
+                double[] col = s.col(rows * m);
                 im2colPadded(g, x, n0, images, col, m, s);
-                // ∂L/∂W_c (F × C·kh·kw) = G_c · col_cᵀ, dot products of rows m long: 3.3× faster
-                // than gemm's col_c · G_cᵀ (which packs G_cᵀ a column at a time) on the digits
-                // CNN's first conv (m = 4096).
-                MatMul.gemmNT(gc, 0, m, col, 0, m, partials, c * g.f * ckk, g.f, m, ckk);
+                if (wantB) {
+                    Arrays.fill(col, ckk * m, rows * m, 1.0);
+                }
+                if (byFilter) {
+                    // The term G_c · col_cᵀ (F × rows), dot products of rows m long.
+                    MatMul.gemmNT(gc, 0, m, col, 0, m, partials, c * g.f * rows, g.f, m, rows);
+                } else {
+                    // P_cᵀ (rows × F) = col_c (rows × m) · G_cᵀ (G_c read transposed in place).
+                    MatMul.gemm(col, 0, m, 1, gc, 0, 1, m, partials, c * rows * g.f, rows, m, g.f);
+                }
             }
             if (wantX) {
                 double[] dcol = s.dcol(ckk * m);
@@ -863,28 +884,43 @@ public final class Conv2d implements FastForward {
             grads[0] = Tensor.wrap(inputs[0].dims(), dx);
         }
         if (wantW) {
-            grads[1] = sumPartials(partials, chunks, g.f * ckk, inputs[1].dims());
+            sumPartials(partials, chunks, rows, ckk, g.f, wantB, byFilter, inputs[1].dims(), grads);
         }
         return grads;
     }
 
     /**
-     * Adds up the per-image (or per-chunk) terms of ∂L/∂W, {@code parts} blocks of {@code size}
-     * entries each in W's own layout (F × C·kh·kw), in block order, so the bits do not depend
-     * on the thread count.
+     * Adds up the per-image (or per-chunk) terms of ∂L/∂W — {@code parts} blocks of
+     * {@code rows × F} ({@code col·Gᵀ}), or {@code F × rows} ({@code G·colᵀ}) when
+     * {@code byFilter}, the bias's row or column last (from the row of ones under col) when
+     * {@code wantB} — into ∂L/∂W (F × C·kh·kw) in {@code grads[1]} and, if wanted, ∂L/∂b in
+     * {@code grads[2]}. Summed in block order, so the bits do not depend on the thread count.
      */
-    private static Tensor sumPartials(double[] partials, int parts, int size, int[] wDims) {
-        double[] dw = Arrays.copyOf(partials, size);
-        for (int c = 1; c < parts; c++) {
-            int off = c * size;
-            for (int e = 0; e < size; e++) {
-                dw[e] += partials[off + e];
+    private static void sumPartials(double[] partials, int parts, int rows, int ckk, int nf, boolean wantB,
+            boolean byFilter, int[] wDims, Tensor[] grads) {
+        double[] dw = new double[nf * ckk];
+        double[] db = wantB ? new double[nf] : null;
+        // Entry (p, f) of a block: p·F + f, or f·rows + p by filter.
+        int ps = byFilter ? 1 : nf;
+        int fs = byFilter ? rows : 1;
+        for (int c = 0; c < parts; c++) {
+            int off = c * rows * nf;
+            for (int f = 0; f < nf; f++) {
+                for (int p = 0; p < ckk; p++) {
+                    dw[f * ckk + p] += partials[off + p * ps + f * fs];
+                }
+                if (wantB) {
+                    db[f] += partials[off + ckk * ps + f * fs];
+                }
             }
         }
-        return Tensor.wrap(wDims, dw);
+        grads[1] = Tensor.wrap(wDims, dw);
+        if (wantB) {
+            grads[2] = Tensor.wrap(new int[] {nf}, db);
+        }
     }
 
-    /** {@code ∂L/∂b[f] = Σ_{n,q} G[n,f,q]}. */
+    /** {@code ∂L/∂b[f] = Σ_{n,q} G[n,f,q]}, when ∂L/∂W is not wanted alongside. */
     private static double[] biasGradient(Geometry g, double[] dy) {
         int pos = g.positions();
         double[] db = new double[g.f];
