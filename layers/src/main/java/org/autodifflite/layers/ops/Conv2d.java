@@ -250,10 +250,12 @@ public final class Conv2d implements FastForward {
      * a chunk of images is unfolded side by side into one (C·kh·kw) × (images·Ho·Wo) matrix and
      * multiplied by {@code W} at once — one product wide enough for the kernel instead of one
      * skinny product per image — and the result is scattered into the NCHW output. Chunks are
-     * fixed by the geometry ({@link Geometry#chunk}). Each entry is one sum over the taps, in
-     * order, whether the product {@code W·col} runs on the kernel's threads ({@link MatMul#gemm})
-     * or through {@link MatMul#region} on the calling thread ({@link #forwardInto} and the
-     * incremental forward), so all give the same bits.
+     * fixed by the geometry ({@link Geometry#chunk}); the unfold puts the images innermost
+     * ({@link #unfoldInterleaved}). Each entry is one sum over the taps, in order, whichever
+     * column it sits in and whether the product {@code W·col} runs on the kernel's threads
+     * ({@link MatMul#gemm}) or through {@link MatMul#region} on the calling thread
+     * ({@link #forwardInto} and the incremental forward, which unfolds single images), so all
+     * give the same bits.
      *
      * @param threaded whether the product may use the kernel's threads ({@link #forward}) or
      *     must stay on the calling thread ({@link #forwardInto}, whose callers run threads of
@@ -270,20 +272,42 @@ public final class Conv2d implements FastForward {
             int m = images * pos;
             double[] col = s.col(ckk * m);
             double[] part = s.part(g.f * m);
-            im2colPadded(g, x, n0, images, col, m, s);
+            unfoldInterleaved(g, x, n0, images, col, s);
             if (threaded) {
                 // Y_c (F × m) = W · col: the kernel packs col (a row-major B, eight plain copies a
-                // row) and runs F rows on it, and each image's rows of Y_c are whole planes of the
-                // NCHW output. colᵀ · Wᵀ packed only the small Wᵀ but gathered colᵀ a column at a
-                // time and wrote Yᵀ, which the scatter then read F apart: 2.7× slower on the
-                // first conv of the digits CNN (4096 × 9 · 9 × 8). The same entries, bit for bit,
-                // as MatMul.region below.
+                // row) and runs F rows on it. colᵀ · Wᵀ packed only the small Wᵀ but gathered colᵀ
+                // a column at a time: 2.7× slower on the digits CNN's first conv (4096 × 9 · 9 × 8).
                 MatMul.gemm(w, 0, ckk, 1, col, 0, m, 1, part, 0, g.f, ckk, m);
             } else {
                 MatMul.region(w, col, part, g.f, ckk, m, 0, g.f, 0, m);
             }
-            for (int k = 0; k < images; k++) {
-                scatter(g, part, m, k * pos, n0 + k, 0, g.f - 1, 0, pos, b, y);
+            scatterInterleaved(g, part, n0, images, 0, g.f - 1, b, y);
+        }
+    }
+
+    /**
+     * Copies channels {@code [f0, f1]} of images {@code [n0, n0 + images)} from a stacked product
+     * with the images innermost (F rows, column {@code q·images + k} for position {@code q} of
+     * image {@code n0 + k}) into the NCHW output, adding the bias.
+     */
+    private static void scatterInterleaved(Geometry g, double[] part, int n0, int images, int f0, int f1, double[] b,
+            double[] y) {
+        int pos = g.positions();
+        int m = pos * images;
+        for (int k = 0; k < images; k++) {
+            for (int f = f0; f <= f1; f++) {
+                int dst = ((n0 + k) * g.f + f) * pos;
+                int src = f * m + k;
+                if (b == null) {
+                    for (int q = 0; q < pos; q++) {
+                        y[dst + q] = part[src + q * images];
+                    }
+                } else {
+                    double bf = b[f];
+                    for (int q = 0; q < pos; q++) {
+                        y[dst + q] = part[src + q * images] + bf;
+                    }
+                }
             }
         }
     }
@@ -475,11 +499,9 @@ public final class Conv2d implements FastForward {
             int m = images * pos;
             double[] col = s.col(ckk * m);
             double[] part = s.part(g.f * m);
-            im2colPadded(g, x, n0, images, col, m, s);
+            unfoldInterleaved(g, x, n0, images, col, s);
             MatMul.region(w, col, part, g.f, ckk, m, f0, f1 + 1, 0, m);
-            for (int k = 0; k < images; k++) {
-                scatter(g, part, m, k * pos, n0 + k, f0, f1, 0, pos, b, y);
-            }
+            scatterInterleaved(g, part, n0, images, f0, f1, b, y);
         }
     }
 
@@ -603,142 +625,118 @@ public final class Conv2d implements FastForward {
     }
 
     /**
-     * {@link #im2col} of the whole of images {@code [n0, n0 + images)}, image {@code n0 + k}
-     * into columns {@code k·Ho·Wo} (rows {@code ld} apart), for small images (the stacked path):
-     * the images' channel planes are first copied into zero-padded planes, so that every entry of
-     * the unfold is a plain read with no bounds to work out — for an 8×8 image the bounds cost
-     * more than the copying. The unfold is then written a row at a time across the images: a row
-     * of a stacked unfold is {@code m} entries long, often a power of two (64 digits × 64
-     * positions), and writing it image by image jumped that far from row to row, every store to
-     * the same few cache sets (the digits CNN's second conv, forward and backward, ran ≈ 1.3×
-     * faster written row by row). Writes the same values as {@link #im2col}.
+     * Images {@code [n0, n0 + images)} of {@code x} (N×C×H×W) copied into zero-padded planes
+     * with the images innermost: {@code pad[((c·Hp + r)·Wp + j)·images + k]} holds pixel
+     * {@code (r − ph, j − pw)} of channel {@code c} of image {@code n0 + k} (0 in the border).
+     * Then a tap's row of the unfold is, for each output row, one run of Wo·images consecutive
+     * entries (stride 1), where with the images outermost it is a gather through a table of
+     * window starts: ≈ 1 ns an entry against ≈ 0.25 for a plain copy on this machine, and the
+     * unfold and fold were half of the digits CNN's second conv.
+     *
+     * @return the padded planes, C·Hp·Wp·images entries of the thread's buffer
      */
-    private void im2colPadded(Geometry g, double[] x, int n0, int images, double[] col, int ld, Scratch s) {
-        throughPaddedPlanes(g, x, n0, images, col, ld, false, s);
+    private double[] interleave(Geometry g, double[] x, int n0, int images, Scratch s) {
+        int hp = g.h + 2 * padH;
+        int wp = g.w + 2 * padW;
+        int size = g.c * hp * wp * images;
+        double[] pad = s.padded(size);
+        Arrays.fill(pad, 0, size, 0.0);
+        for (int k = 0; k < images; k++) {
+            for (int c = 0; c < g.c; c++) {
+                int src = ((n0 + k) * g.c + c) * g.h * g.w;
+                for (int r = 0; r < g.h; r++) {
+                    int dst = ((c * hp + r + padH) * wp + padW) * images + k;
+                    for (int j = 0; j < g.w; j++, src++) {
+                        pad[dst + j * images] = x[src];
+                    }
+                }
+            }
+        }
+        return pad;
     }
 
     /**
-     * What {@link #im2colPadded} and {@link #col2imPadded} share: images {@code [n0, n0 + images)}
-     * of {@code x} (N×C×H×W) against columns {@code k·Ho·Wo} of {@code col} (rows {@code ld}
-     * apart), a group of images at a time through zero-padded planes. Unfolding copies the
-     * images into the planes and each tap's row of {@code col} out of them; folding adds each
-     * tap's row of {@code col} into the (zeroed) planes, in tap order, and their insides onto
-     * {@code x}.
-     *
-     * @param fold whether to fold ({@code col} read, {@code x} added to) or to unfold ({@code x}
-     *     read, {@code col} written)
+     * The unfold of images {@code [n0, n0 + images)} with the images innermost: row
+     * {@code p = (c·kh + u)·kw + v} of {@code col} ({@code m = Ho·Wo·images} long) gets, at
+     * column {@code (i·Wo + j)·images + k}, the pixel
+     * {@code X[n0 + k, c, i·sh − ph + u·dh, j·sw − pw + v·dw]} (0 in the padding): the same
+     * entries as {@link #im2col} writes for each image, in another column order.
      */
-    private void throughPaddedPlanes(Geometry g, double[] x, int n0, int images, double[] col, int ld, boolean fold,
-            Scratch s) {
+    private void unfoldInterleaved(Geometry g, double[] x, int n0, int images, double[] col, Scratch s) {
+        double[] pad = interleave(g, x, n0, images, s);
+        int hp = g.h + 2 * padH;
         int wp = g.w + 2 * padW;
-        int size = (g.h + 2 * padH) * wp;
-        int pos = g.positions();
-        int group = Math.min(images, paddedGroup(g, size));
-        int[] at = windowStarts(g, wp, size, group, s);
-        for (int k0 = 0; k0 < images; k0 += group) {
-            int count = Math.min(group, images - k0);
-            double[] pad = s.padded(count * g.c * size);
-            // The border must read as zeros (and a fold start from them); the buffer may hold
-            // another geometry's planes.
-            Arrays.fill(pad, 0, count * g.c * size, 0.0);
-            if (!fold) {
-                copyInsides(g, x, (n0 + k0) * g.c, count * g.c, pad, size, wp, false);
-            }
-            for (int c = 0; c < g.c; c++) {
-                for (int u = 0; u < g.kh; u++) {
-                    for (int v = 0; v < g.kw; v++) {
-                        int row = ((c * g.kh + u) * g.kw + v) * ld + k0 * pos;
-                        int tap = c * size + u * dilationH * wp + v * dilationW;
-                        if (fold) {
-                            // Within one tap no two positions share a pixel (the starts are
-                            // distinct), so each pixel still receives its terms in tap order.
-                            for (int t = 0, end = count * pos; t < end; t++) {
-                                pad[tap + at[t]] += col[row + t];
-                            }
+        int run = g.ow * images;
+        int m = g.oh * run;
+        for (int c = 0, p = 0; c < g.c; c++) {
+            for (int u = 0; u < g.kh; u++) {
+                for (int v = 0; v < g.kw; v++, p++) {
+                    for (int i = 0; i < g.oh; i++) {
+                        int src = ((c * hp + i * strideH + u * dilationH) * wp + v * dilationW) * images;
+                        int dst = p * m + i * run;
+                        if (strideW == 1) {
+                            System.arraycopy(pad, src, col, dst, run);
                         } else {
-                            for (int t = 0, end = count * pos; t < end; t++) {
-                                col[row + t] = pad[tap + at[t]];
+                            for (int j = 0; j < g.ow; j++) {
+                                System.arraycopy(pad, src + j * strideW * images, col, dst + j * images, images);
                             }
                         }
                     }
                 }
             }
-            if (fold) {
-                copyInsides(g, x, (n0 + k0) * g.c, count * g.c, pad, size, wp, true);
-            }
         }
     }
 
     /**
-     * Planes {@code [p0, p0 + planes)} of {@code x} against the insides of consecutive padded
-     * planes: copied in, or (with {@code add}) the insides added onto {@code x}.
+     * Folds an unfolded gradient with the images innermost ({@link #unfoldInterleaved}'s
+     * layout) back onto images {@code [n0, n0 + images)} of {@code dx}: each tap's runs added
+     * into zeroed padded planes in tap order (within a tap no two positions share a pixel, so
+     * each pixel receives its terms in {@link #col2im}'s order, the same sums bit for bit), the
+     * planes' insides then added onto {@code dx}.
      */
-    private void copyInsides(Geometry g, double[] x, int p0, int planes, double[] pad, int size, int wp, boolean add) {
-        for (int pl = 0; pl < planes; pl++) {
-            int plane = (p0 + pl) * g.h * g.w;
-            for (int r = 0; r < g.h; r++) {
-                int xi = plane + r * g.w;
-                int pi = pl * size + (r + padH) * wp + padW;
-                if (add) {
-                    for (int j = 0; j < g.w; j++) {
-                        x[xi + j] += pad[pi + j];
-                    }
-                } else {
-                    for (int j = 0; j < g.w; j++) {
-                        pad[pi + j] = x[xi + j];
+    private void foldInterleaved(Geometry g, double[] dcol, int n0, int images, double[] dx, Scratch s) {
+        int hp = g.h + 2 * padH;
+        int wp = g.w + 2 * padW;
+        int size = g.c * hp * wp * images;
+        double[] pad = s.padded(size);
+        Arrays.fill(pad, 0, size, 0.0);
+        int run = g.ow * images;
+        int m = g.oh * run;
+        for (int c = 0, p = 0; c < g.c; c++) {
+            for (int u = 0; u < g.kh; u++) {
+                for (int v = 0; v < g.kw; v++, p++) {
+                    for (int i = 0; i < g.oh; i++) {
+                        int dst = ((c * hp + i * strideH + u * dilationH) * wp + v * dilationW) * images;
+                        int src = p * m + i * run;
+                        if (strideW == 1) {
+                            // Unit stride: one run, a loop the JIT vectorizes.
+                            for (int e = 0; e < run; e++) {
+                                pad[dst + e] += dcol[src + e];
+                            }
+                        } else {
+                            for (int j = 0; j < g.ow; j++) {
+                                int d = dst + j * strideW * images;
+                                int q = src + j * images;
+                                for (int k = 0; k < images; k++) {
+                                    pad[d + k] += dcol[q + k];
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
-    }
-
-    /**
-     * Most padded entries held at once: 4 Ki (32 KiB), so that a group's padded planes stay in
-     * the first-level cache while every row of the unfold reads them (the digits CNN's second
-     * conv ran ≈ 1.1× faster with groups of 14 images than with all 64 padded at once).
-     */
-    private static final int PADDED_LIMIT = 1 << 12;
-
-    /** How many images' padded planes {@link #im2colPadded} and {@link #col2imPadded} hold at once. */
-    private static int paddedGroup(Geometry g, int size) {
-        return Math.max(1, PADDED_LIMIT / Math.max(1, g.c * size));
-    }
-
-    /**
-     * Where each output position's window starts in the zero-padded planes of a group of
-     * {@code count} images ({@code Wp = W + 2·pw} wide, {@code planeSize} entries, C planes an
-     * image): {@code at[k·Ho·Wo + i·Wo + j] = k·C·planeSize + i·sh·Wp + j·sw}, so that tap
-     * {@code (c, u, v)} of image {@code k}'s position {@code q} is at
-     * {@code c·planeSize + u·dh·Wp + v·dw + at[k·Ho·Wo + q]}. One loop then walks a tap's whole
-     * row of the unfold across the group: loops over the rows of 4 or 8 positions of each image
-     * (the digits CNN's) spent more on loop control than on copying.
-     */
-    private int[] windowStarts(Geometry g, int wp, int planeSize, int count, Scratch s) {
-        int pos = g.positions();
-        int[] at = s.starts(count * pos);
-        for (int i = 0, q = 0; i < g.oh; i++) {
-            for (int j = 0; j < g.ow; j++, q++) {
-                at[q] = i * strideH * wp + j * strideW;
+        for (int k = 0; k < images; k++) {
+            for (int c = 0; c < g.c; c++) {
+                int to = ((n0 + k) * g.c + c) * g.h * g.w;
+                for (int r = 0; r < g.h; r++) {
+                    int from = ((c * hp + r + padH) * wp + padW) * images + k;
+                    for (int j = 0; j < g.w; j++, to++) {
+                        dx[to] += pad[from + j * images];
+                    }
+                }
             }
         }
-        for (int k = 1; k < count; k++) {
-            for (int q = 0; q < pos; q++) {
-                at[k * pos + q] = k * g.c * planeSize + at[q];
-            }
-        }
-        return at;
-    }
-
-    /**
-     * {@link #col2im} for small images (the stacked path), images {@code [n0, n0 + images)}
-     * (image {@code n0 + k} from columns {@code k·Ho·Wo}), through zero-padded planes: the
-     * unfolded gradient is added into them a row at a time across the images (as
-     * {@link #im2colPadded} writes it, and for the same reason), and their insides then added
-     * onto {@code dx}. Each pixel receives its terms in {@link #col2im}'s order (taps in order;
-     * within a tap, no two positions share a pixel), so the same sum, bit for bit.
-     */
-    private void col2imPadded(Geometry g, double[] dcol, int n0, int images, int ld, double[] dx, Scratch s) {
-        throughPaddedPlanes(g, dx, n0, images, dcol, ld, true, s);
     }
 
     // ------------------------------------------------------------------ backward
@@ -853,15 +851,19 @@ public final class Conv2d implements FastForward {
             int images = Math.min(per, g.n - n0);
             int m = images * pos;
             double[] gc = s.grad(g.f * m);
-            // Row by row of G_c, each written from start to end (see im2colPadded).
+            // G_c with the images innermost, the columns of the interleaved unfold.
             for (int f = 0; f < g.f; f++) {
                 for (int k = 0; k < images; k++) {
-                    System.arraycopy(dy, ((n0 + k) * g.f + f) * pos, gc, f * m + k * pos, pos);
+                    int src = ((n0 + k) * g.f + f) * pos;
+                    int dst = f * m + k;
+                    for (int q = 0; q < pos; q++) {
+                        gc[dst + q * images] = dy[src + q];
+                    }
                 }
             }
             if (wantW) {
                 double[] col = s.col(rows * m);
-                im2colPadded(g, x, n0, images, col, m, s);
+                unfoldInterleaved(g, x, n0, images, col, s);
                 if (wantB) {
                     Arrays.fill(col, ckk * m, rows * m, 1.0);
                 }
@@ -877,7 +879,7 @@ public final class Conv2d implements FastForward {
                 double[] dcol = s.dcol(ckk * m);
                 // dcol_c (C·kh·kw × m) = Wᵀ · G_c, W read transposed in place.
                 MatMul.gemm(w, 0, 1, ckk, gc, 0, m, 1, dcol, 0, ckk, g.f, m);
-                col2imPadded(g, dcol, n0, images, m, dx, s);
+                foldInterleaved(g, dcol, n0, images, dx, s);
             }
         }
         if (wantX) {
@@ -1093,7 +1095,6 @@ public final class Conv2d implements FastForward {
         private double[] grad = new double[0];
         /** Zero-padded image planes (zeroed by each user). */
         private double[] padded = new double[0];
-        private int[] starts = new int[0];
 
         double[] col(int size) {
             if (col.length < size) {
@@ -1113,14 +1114,6 @@ public final class Conv2d implements FastForward {
                 dcol = new double[size];
             }
             return dcol;
-        }
-
-        /** Room for {@link #windowStarts}: at least {@code size} entries, holding whatever the last user left. */
-        int[] starts(int size) {
-            if (starts.length < size) {
-                starts = new int[size];
-            }
-            return starts;
         }
 
         /** Padded planes: at least {@code size} entries, holding whatever the last user left. */
