@@ -177,9 +177,10 @@ abstract class Pool2d implements FastForward {
      * adds into {@code dx} what {@link #windowBackward} would for every output, in the same
      * order.
      *
+     * @param y the forward's output for {@code x}, which the loop may use
      * @return whether {@code dx} was written; {@code false} leaves it to {@link #windowBackward}
      */
-    boolean backwardFast(double[] x, double[] dx, double[] g, int planes, int h, int w, int oh, int ow) {
+    boolean backwardFast(double[] x, double[] y, double[] dx, double[] g, int planes, int h, int w, int oh, int ow) {
         return false;
     }
 
@@ -225,7 +226,7 @@ abstract class Pool2d implements FastForward {
         double[] dx = new double[xd.length];
         int h = x.dim(2);
         int w = x.dim(3);
-        if (backwardFast(xd, dx, g, x.dim(0) * x.dim(1), h, w, oh, ow)) {
+        if (output.sameShape(gradOutput) && backwardFast(xd, output.data(), dx, g, x.dim(0) * x.dim(1), h, w, oh, ow)) {
             return new Tensor[] {Tensor.wrap(x.dims(), dx)};
         }
         for (int p = 0, planes = x.dim(0) * x.dim(1); p < planes; p++) {
