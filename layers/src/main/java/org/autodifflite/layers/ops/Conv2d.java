@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.autodifflite.core.FastForward;
 import org.autodifflite.core.Op;
 import org.autodifflite.core.OpChecks;
@@ -262,27 +263,39 @@ public final class Conv2d implements FastForward {
      *     their own)
      */
     private void forwardStacked(Geometry g, Tensor[] in, double[] y, Scratch s, boolean threaded) {
-        int ckk = g.ckk();
-        int pos = g.positions();
         double[] x = in[0].data();
         double[] w = in[1].data();
         double[] b = bias ? in[2].data() : null;
-        for (int n0 = 0; n0 < g.n; n0 += g.chunk()) {
-            int images = Math.min(g.chunk(), g.n - n0);
-            int m = images * pos;
-            double[] col = s.col(ckk * m);
-            double[] part = s.part(g.f * m);
-            unfoldInterleaved(g, x, n0, images, col, s);
-            if (threaded) {
-                // Y_c (F × m) = W · col: the kernel packs col (a row-major B, eight plain copies a
-                // row) and runs F rows on it. colᵀ · Wᵀ packed only the small Wᵀ but gathered colᵀ
-                // a column at a time: 2.7× slower on the digits CNN's first conv (4096 × 9 · 9 × 8).
-                MatMul.gemm(w, 0, ckk, 1, col, 0, m, 1, part, 0, g.f, ckk, m);
-            } else {
-                MatMul.region(w, col, part, g.f, ckk, m, 0, g.f, 0, m);
+        int per = g.chunk();
+        int chunks = (g.n + per - 1) / per;
+        if (!threaded) {
+            for (int c = 0; c < chunks; c++) {
+                forwardChunk(g, x, w, b, c * per, Math.min(per, g.n - c * per), y, s, false);
             }
-            scatterInterleaved(g, part, n0, images, 0, g.f - 1, b, y);
+            return;
         }
+        // Chunks side by side on the threads; each chunk's product is below the kernel's own split.
+        forEachIndex(chunks, g.parallelChunks(), c -> forwardChunk(g, x, w, b, c * per,
+                Math.min(per, g.n - c * per), y, SCRATCH.get(), true));
+    }
+
+    /** One chunk of {@link #forwardStacked}: images {@code [n0, n0 + images)}. */
+    private void forwardChunk(Geometry g, double[] x, double[] w, double[] b, int n0, int images, double[] y,
+            Scratch s, boolean kernel) {
+        int ckk = g.ckk();
+        int m = images * g.positions();
+        double[] col = s.col(ckk * m);
+        double[] part = s.part(g.f * m);
+        unfoldInterleaved(g, x, n0, images, col, s);
+        if (kernel) {
+            // Y_c (F × m) = W · col: the kernel packs col (a row-major B, eight plain copies a
+            // row) and runs F rows on it. colᵀ · Wᵀ packed only the small Wᵀ but gathered colᵀ
+            // a column at a time: 2.7× slower on the digits CNN's first conv (4096 × 9 · 9 × 8).
+            MatMul.gemm(w, 0, ckk, 1, col, 0, m, 1, part, 0, g.f, ckk, m);
+        } else {
+            MatMul.region(w, col, part, g.f, ckk, m, 0, g.f, 0, m);
+        }
+        scatterInterleaved(g, part, n0, images, 0, g.f - 1, b, y);
     }
 
     /**
@@ -367,16 +380,32 @@ public final class Conv2d implements FastForward {
      * the split.
      */
     private static void forEachImage(Geometry g, ImageRange task) {
-        int threads = Math.min(MatMul.threads(), g.n);
         long perImage = (long) g.f * g.ckk() * g.positions();
-        if (threads < 2 || perImage * g.n < PARALLEL_MIN_MACS || perImage >= KERNEL_SPLIT_MACS) {
+        if (MatMul.threads() < 2 || g.n < 2 || perImage * g.n < PARALLEL_MIN_MACS || perImage >= KERNEL_SPLIT_MACS) {
             task.run(0, g.n);
+            return;
+        }
+        forEachIndex(g.n, true, n -> task.run(n, n + 1));
+    }
+
+    /**
+     * Runs {@code task} for every index below {@code count}: with {@code parallel}, on up to
+     * {@link MatMul#threads()} threads (the calling thread and the common fork-join pool) that
+     * claim the next index as they finish one — so a thread that loses its core to another
+     * process holds up one item, not half of them; otherwise on the calling thread, in order.
+     */
+    private static void forEachIndex(int count, boolean parallel, IntConsumer task) {
+        int threads = parallel ? Math.min(MatMul.threads(), count) : 1;
+        if (threads < 2) {
+            for (int i = 0; i < count; i++) {
+                task.accept(i);
+            }
             return;
         }
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
-            for (int n = next.getAndIncrement(); n < g.n; n = next.getAndIncrement()) {
-                task.run(n, n + 1);
+            for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                task.accept(i);
             }
         };
         ForkJoinTask<?>[] others = new ForkJoinTask<?>[threads - 1];
@@ -839,7 +868,6 @@ public final class Conv2d implements FastForward {
         int per = g.chunk();
         double[] x = inputs[0].data();
         double[] w = inputs[1].data();
-        Scratch s = SCRATCH.get();
         int chunks = (g.n + per - 1) / per;
         // A small ∂L/∂W (the digits CNN's first conv: 8 × 10 with the bias) as dot products of
         // rows m long (MatMul.gemmNT): gemm's col_c · G_cᵀ packs G_cᵀ a column at a time and
@@ -847,7 +875,11 @@ public final class Conv2d implements FastForward {
         // (bench/ab, paired). For a larger one (the second conv's 16 × 73) gemm was faster.
         boolean byFilter = g.f * rows <= DOT_MAX_ENTRIES;
         double[] partials = wantW ? new double[chunks * g.f * rows] : null;
-        for (int c = 0, n0 = 0; n0 < g.n; c++, n0 += per) {
+        // Chunks side by side on the threads (each writes its own images of ∂L/∂X and its own
+        // term of ∂L/∂W); each chunk's products are below the kernel's own split.
+        forEachIndex(chunks, g.parallelChunks(), c -> {
+            Scratch s = SCRATCH.get();
+            int n0 = c * per;
             int images = Math.min(per, g.n - n0);
             int m = images * pos;
             double[] gc = s.grad(g.f * m);
@@ -881,7 +913,7 @@ public final class Conv2d implements FastForward {
                 MatMul.gemm(w, 0, 1, ckk, gc, 0, m, 1, dcol, 0, ckk, g.f, m);
                 foldInterleaved(g, dcol, n0, images, dx, s);
             }
-        }
+        });
         if (wantX) {
             grads[0] = Tensor.wrap(inputs[0].dims(), dx);
         }
@@ -1070,12 +1102,30 @@ public final class Conv2d implements FastForward {
             return positions() <= STACK_MAX_POSITIONS;
         }
 
-        /** The images of one stacked chunk: chunk {@code c} holds images {@code [c·chunk, (c+1)·chunk)}. */
+        /**
+         * The images of one stacked chunk: chunk {@code c} holds images {@code [c·chunk,
+         * (c+1)·chunk)}. At most {@value #STACK_COLUMNS} columns, and a product below
+         * {@link #KERNEL_SPLIT_MACS} multiply-adds (which the kernel keeps on one thread), so that
+         * the chunks themselves can run side by side on the threads; a batch worth splitting
+         * ({@link #PARALLEL_MIN_MACS}) gets at least two. Fixed by the sizes alone — never by the
+         * thread count — so the chunks' ∂L/∂W terms, summed in chunk order, have the same bits
+         * with one thread or many.
+         */
         int chunk() {
-            int most = Math.max(1, STACK_COLUMNS / Math.max(1, positions()));
+            long perImage = Math.max(1L, (long) f * ckk() * positions());
+            long most = Math.min(Math.max(1, STACK_COLUMNS / Math.max(1, positions())),
+                    Math.max(1, (KERNEL_SPLIT_MACS - 1) / perImage));
+            long chunks = (n + most - 1) / most;
+            if (chunks == 1 && n >= 2 && perImage * n >= PARALLEL_MIN_MACS) {
+                chunks = 2;
+            }
             // As many chunks as needed, of equal size: 96 images in 64s would leave a chunk of 32.
-            int chunks = (n + most - 1) / most;
-            return Math.max(1, (n + chunks - 1) / Math.max(1, chunks));
+            return (int) Math.max(1, (n + chunks - 1) / Math.max(1, chunks));
+        }
+
+        /** Whether {@link #forward} and the backward run the stacked chunks on several threads. */
+        boolean parallelChunks() {
+            return MatMul.threads() >= 2 && n > chunk();
         }
     }
 
