@@ -2,6 +2,7 @@ package org.autodifflite.layers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.apache.commons.math3.random.Well19937c;
 import org.autodifflite.core.FastForward;
 import org.autodifflite.core.Graph;
@@ -56,6 +57,37 @@ class SpatialOpsTest {
      * (when there are several): still the definition, and the bits of the one-thread
      * {@code forwardInto}.
      */
+    /**
+     * Small images in chunks of the stacked path that run side by side on the threads (the
+     * digits CNN's second conv: 64 images of 8×4×4, 16 filters, three chunks; and its first,
+     * two chunks): the definition, forwardInto's bits, and a backward whose bits do not change
+     * from one call to the next, whichever thread takes which chunk.
+     */
+    @Test
+    void stackedChunksOnSeveralThreadsAreTheDefinitionAndKeepTheirBits() {
+        Well19937c rng = new Well19937c(5);
+        for (SpatialCases.Case c : List.of(
+                SpatialCases.conv("second conv", 64, 8, 4, 4, 16, 3, 3, NaiveSpatial.Geometry.of(1, 1, 1), true, rng),
+                SpatialCases.conv("first conv", 64, 1, 8, 8, 8, 3, 3, NaiveSpatial.Geometry.of(1, 1, 1), true, rng),
+                SpatialCases.conv("strided, no bias", 37, 3, 7, 7, 5, 3, 2, NaiveSpatial.Geometry.of(2, 1, 1), false,
+                        rng))) {
+            Tensor y = c.op().forward(c.inputs());
+            assertClose(y, SpatialCases.reference(c), c + ": forward");
+            Tensor alone = Tensor.zerosLike(y);
+            ((FastForward) c.op()).forwardInto(alone, c.inputs());
+            assertThat(alone).as("%s: forwardInto", c).isEqualTo(y);
+            Tensor g = Tensor.randn(y.dims(), 6L);
+            Tensor[] grads = c.op().backward(c.inputs(), y, g);
+            Tensor[] want = SpatialCases.referenceBackward(c, g);
+            for (int i = 0; i < grads.length; i++) {
+                assertClose(grads[i], want[i], c + ": gradient " + i);
+            }
+            for (int again = 0; again < 5; again++) {
+                assertThat(c.op().backward(c.inputs(), y, g)).as("%s: backward again", c).containsExactly(grads);
+            }
+        }
+    }
+
     @Test
     void aBatchSplitBetweenThreadsIsTheDefinitionToo() {
         SpatialCases.Case c = SpatialCases.conv("split", 30, 8, 16, 16, 4, 3, 3,
