@@ -1,5 +1,6 @@
 package org.autodifflite.core.kernel;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -816,7 +817,7 @@ final class VectorKernel implements MatMulKernel {
         int body = k - k % W;
         int n2 = n - n % 2;
         int m4 = m - m % 4;
-        java.util.Arrays.fill(acc, 0, n * m * W, 0.0);
+        Arrays.fill(acc, 0, n * m * W, 0.0);
         for (int p0 = 0; p0 < body; p0 += DOT_CHUNK) {
             int p1 = Math.min(body, p0 + DOT_CHUNK);
             for (int j = 0; j < m4; j += 4) {

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@link #PARALLEL_MIN_MACS} multiply-adds split their row blocks between threads, and batches
  * of smaller products split their batches; every output entry is computed by the same chain of
  * operations whatever the thread count, so results are identical bit for bit with one thread or
- * many.
+ * many. {@link #gemmNT} takes {@code A·Bᵀ} with both stored along the inner dimension as dot
+ * products, for a small output over a long inner dimension (a convolution's weight gradient).
  *
  * <p>System properties, read once: {@code autodifflite.matmul.vector=false} forces the scalar
  * kernel; {@code autodifflite.matmul.threads=N} sets the thread count (default: the available

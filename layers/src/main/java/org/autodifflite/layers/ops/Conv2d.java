@@ -253,14 +253,14 @@ public final class Conv2d implements FastForward {
      * skinny product per image — and the result is scattered into the NCHW output. Chunks are
      * fixed by the geometry ({@link Geometry#chunk}); the unfold puts the images innermost
      * ({@link #unfoldInterleaved}). Each entry is one sum over the taps, in order, whichever
-     * column it sits in and whether the product {@code W·col} runs on the kernel's threads
-     * ({@link MatMul#gemm}) or through {@link MatMul#region} on the calling thread
+     * column it sits in and whether the product {@code W·col} runs through {@link MatMul#gemm}
+     * (chunks side by side on the threads) or through {@link MatMul#region} on the calling thread
      * ({@link #forwardInto} and the incremental forward, which unfolds single images), so all
      * give the same bits.
      *
-     * @param threaded whether the product may use the kernel's threads ({@link #forward}) or
-     *     must stay on the calling thread ({@link #forwardInto}, whose callers run threads of
-     *     their own)
+     * @param threaded whether the chunks may run on the matmul threads ({@link #forward}) or must
+     *     stay on the calling thread ({@link #forwardInto}, whose callers run threads of their
+     *     own)
      */
     private void forwardStacked(Geometry g, Tensor[] in, double[] y, Scratch s, boolean threaded) {
         double[] x = in[0].data();
@@ -857,9 +857,9 @@ public final class Conv2d implements FastForward {
      * a time: the chunk's {@code G} gathered into F × (images·Ho·Wo), then
      * {@code P_cᵀ = col_c·G_cᵀ} (with the row of ones for {@code ∂L/∂b}; for a small
      * {@code ∂L/∂W}, {@code G_c·col_cᵀ} through {@link MatMul#gemmNT}) and
-     * {@code dcol_c = Wᵀ·G_c} folded back image by image. The chunks' {@code ∂L/∂W} terms are
-     * summed in chunk order; the products may use the kernel's threads, whose results do not
-     * depend on their number.
+     * {@code dcol_c = Wᵀ·G_c} folded back. The chunks run side by side on the threads; their
+     * {@code ∂L/∂W} terms are summed in chunk order, so the bits do not depend on the thread
+     * count.
      */
     private Tensor[] backwardStacked(Geometry g, Tensor[] inputs, double[] dy, Tensor[] grads, double[] dx, int rows,
             boolean wantX, boolean wantW, boolean wantB) {
@@ -1104,10 +1104,10 @@ public final class Conv2d implements FastForward {
 
         /**
          * The images of one stacked chunk: chunk {@code c} holds images {@code [c·chunk,
-         * (c+1)·chunk)}. At most {@value #STACK_COLUMNS} columns, and a product below
-         * {@link #KERNEL_SPLIT_MACS} multiply-adds (which the kernel keeps on one thread), so that
-         * the chunks themselves can run side by side on the threads; a batch worth splitting
-         * ({@link #PARALLEL_MIN_MACS}) gets at least two. Fixed by the sizes alone — never by the
+         * (c+1)·chunk)}. At most {@value Conv2d#STACK_COLUMNS} columns, and a product below
+         * {@link Conv2d#KERNEL_SPLIT_MACS} multiply-adds (which the kernel keeps on one thread),
+         * so that the chunks themselves can run side by side on the threads; a batch worth
+         * splitting ({@link Conv2d#PARALLEL_MIN_MACS}) gets at least two. Fixed by the sizes alone — never by the
          * thread count — so the chunks' ∂L/∂W terms, summed in chunk order, have the same bits
          * with one thread or many.
          */

@@ -126,8 +126,6 @@ public final class Flatten implements FastForward {
 
     private static void move(double[] x, double[] y, int n, int k, int from, int to) {
         if (from == 0 && to == n * k) {
-            // The whole batch: tile by tile, so that reads and writes each stay within a few
-            // cache lines (one write per line per sample would fetch every line of Y n times).
             transpose(x, y, n, k);
             return;
         }

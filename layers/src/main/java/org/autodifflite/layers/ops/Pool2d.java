@@ -226,7 +226,8 @@ abstract class Pool2d implements FastForward {
         double[] dx = new double[xd.length];
         int h = x.dim(2);
         int w = x.dim(3);
-        if (output.sameShape(gradOutput) && backwardFast(xd, output.data(), dx, g, x.dim(0) * x.dim(1), h, w, oh, ow)) {
+        if (output.sameShape(gradOutput)
+                && backwardFast(xd, output.data(), dx, g, x.dim(0) * x.dim(1), h, w, oh, ow)) {
             return new Tensor[] {Tensor.wrap(x.dims(), dx)};
         }
         for (int p = 0, planes = x.dim(0) * x.dim(1); p < planes; p++) {
