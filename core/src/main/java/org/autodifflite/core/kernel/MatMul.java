@@ -203,6 +203,80 @@ public final class MatMul {
     }
 
     /**
+     * Work that an op shares with the matmul threads through {@link #share}: blocks, each of
+     * which a thread computes either straight into the output ({@link #direct}, the calling
+     * thread's way) or into a private buffer of its own that is then copied into the output
+     * ({@link #aside} and {@link #commit}, a worker's way). A worker that loses its core to
+     * another process may keep a block waiting; the caller then computes it itself, directly, and
+     * the worker's copy is never committed. So a block's values must not depend on the thread
+     * that computes them, and {@link #direct} and {@link #aside} must write nothing but the
+     * block's own outputs (direct) or the thread's private buffer (aside).
+     */
+    public interface SharedBlocks {
+        /**
+         * Computes a block straight into the output.
+         *
+         * @param block the block's index
+         */
+        void direct(int block);
+
+        /**
+         * Computes a block into the calling thread's private buffer.
+         *
+         * @param block the block's index
+         */
+        void aside(int block);
+
+        /**
+         * Copies the block this thread last computed {@link #aside} into the output.
+         *
+         * @param block the block's index
+         */
+        void commit(int block);
+    }
+
+    /**
+     * Computes blocks {@code 0 … blocks−1} of {@code task} on the matmul threads (the calling
+     * thread and the workers that share large products), through the same hand-off as the
+     * products: a worker spins briefly between jobs, so an op that follows a product finds it
+     * awake, where a fork-join task waits for a parked thread to wake. Returns when every block
+     * is in the output. With one thread, or a single block, runs {@link SharedBlocks#direct} on
+     * the calling thread in order.
+     *
+     * @param blocks the number of blocks, ≥ 0
+     * @param task how to compute a block
+     * @throws IllegalArgumentException if {@code blocks} is negative
+     */
+    public static void share(int blocks, SharedBlocks task) {
+        Objects.requireNonNull(task, "task");
+        if (blocks < 0) {
+            throw new IllegalArgumentException("share: blocks must be ≥ 0, got " + blocks);
+        }
+        if (THREADS < 2 || blocks < 2) {
+            for (int b = 0; b < blocks; b++) {
+                task.direct(b);
+            }
+            return;
+        }
+        pool(THREADS).run(new RowPool.BlockTask() {
+            @Override
+            public void direct(int block) {
+                task.direct(block);
+            }
+
+            @Override
+            public void aside(int block) {
+                task.aside(block);
+            }
+
+            @Override
+            public void commit(int block) {
+                task.commit(block);
+            }
+        }, blocks);
+    }
+
+    /**
      * The product of {@code A} and the transpose of {@code B} where both are stored by rows along
      * the inner dimension, for a long inner dimension and a small output (a convolution's
      * weight gradient, {@code G · colᵀ}, summed over every position of a batch):

@@ -420,6 +420,52 @@ class MatMulTest {
     }
 
     @Test
+    void sharedBlocksEachReachTheOutputOnceComputedDirectlyOrAsideAndCommitted() {
+        for (int blocks : new int[] {0, 1, 2, 7, 64}) {
+            for (int round = 0; round < 20; round++) {
+                double[] out = new double[blocks];
+                java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
+                ThreadLocal<double[]> mine = ThreadLocal.withInitial(() -> new double[1]);
+                MatMul.share(blocks, new MatMul.SharedBlocks() {
+                    @Override
+                    public void direct(int block) {
+                        out[block] += block + 1;
+                    }
+
+                    @Override
+                    public void aside(int block) {
+                        mine.get()[0] = block + 1;
+                    }
+
+                    @Override
+                    public void commit(int block) {
+                        commits.incrementAndGet();
+                        out[block] += mine.get()[0];
+                    }
+                });
+                for (int b = 0; b < blocks; b++) {
+                    assertThat(out[b]).as("%d blocks, block %d", blocks, b).isEqualTo(b + 1.0);
+                }
+                assertThat(commits.get()).isBetween(0, Math.max(0, blocks));
+            }
+        }
+        assertThatThrownBy(() -> MatMul.share(-1, null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> MatMul.share(-1, new MatMul.SharedBlocks() {
+            @Override
+            public void direct(int block) {
+            }
+
+            @Override
+            public void aside(int block) {
+            }
+
+            @Override
+            public void commit(int block) {
+            }
+        })).isInstanceOf(IllegalArgumentException.class).hasMessage("share: blocks must be ≥ 0, got -1");
+    }
+
+    @Test
     void anEmptyInnerDimensionWritesZerosOverTheBlock() {
         double[] out = {5, 5, 5, 5, 5, 5, 5};
         MatMul.gemm(new double[0], 0, 0, 1, new double[0], 0, 3, 1, out, 1, 2, 0, 3);

@@ -270,17 +270,40 @@ public final class Conv2d implements FastForward {
         int chunks = (g.n + per - 1) / per;
         if (!threaded) {
             for (int c = 0; c < chunks; c++) {
-                forwardChunk(g, x, w, b, c * per, Math.min(per, g.n - c * per), y, s, false);
+                forwardChunk(g, x, w, b, c * per, Math.min(per, g.n - c * per), y, c * per, s, false);
             }
             return;
         }
-        // Chunks side by side on the threads; each chunk's product is below the kernel's own split.
-        forEachIndex(chunks, g.parallelChunks(), c -> forwardChunk(g, x, w, b, c * per,
-                Math.min(per, g.n - c * per), y, SCRATCH.get(), true));
+        // Chunks side by side on the matmul threads; each chunk's product is below the kernel's
+        // own split. A worker writes its chunk's images into a buffer of its own and copies them
+        // in unless the caller has taken the chunk over.
+        int imageSize = g.f * g.positions();
+        MatMul.share(chunks, new MatMul.SharedBlocks() {
+            @Override
+            public void direct(int c) {
+                forwardChunk(g, x, w, b, c * per, Math.min(per, g.n - c * per), y, c * per, SCRATCH.get(), true);
+            }
+
+            @Override
+            public void aside(int c) {
+                Scratch t = SCRATCH.get();
+                int images = Math.min(per, g.n - c * per);
+                forwardChunk(g, x, w, b, c * per, images, t.aside(images * imageSize), 0, t, true);
+            }
+
+            @Override
+            public void commit(int c) {
+                int images = Math.min(per, g.n - c * per);
+                System.arraycopy(SCRATCH.get().aside(0), 0, y, c * per * imageSize, images * imageSize);
+            }
+        });
     }
 
-    /** One chunk of {@link #forwardStacked}: images {@code [n0, n0 + images)}. */
-    private void forwardChunk(Geometry g, double[] x, double[] w, double[] b, int n0, int images, double[] y,
+    /**
+     * One chunk of {@link #forwardStacked}: images {@code [n0, n0 + images)}, written into
+     * {@code y} from image {@code at} on (N×F×Ho×Wo).
+     */
+    private void forwardChunk(Geometry g, double[] x, double[] w, double[] b, int n0, int images, double[] y, int at,
             Scratch s, boolean kernel) {
         int ckk = g.ckk();
         int m = images * g.positions();
@@ -295,21 +318,22 @@ public final class Conv2d implements FastForward {
         } else {
             MatMul.region(w, col, part, g.f, ckk, m, 0, g.f, 0, m);
         }
-        scatterInterleaved(g, part, n0, images, 0, g.f - 1, b, y);
+        scatterInterleaved(g, part, at, images, 0, g.f - 1, b, y);
     }
 
     /**
-     * Copies channels {@code [f0, f1]} of images {@code [n0, n0 + images)} from a stacked product
+     * Copies channels {@code [f0, f1]} of a chunk of {@code images} images from a stacked product
      * with the images innermost (F rows, column {@code q·images + k} for position {@code q} of
-     * image {@code n0 + k}) into the NCHW output, adding the bias.
+     * the chunk's image {@code k}) into the NCHW output {@code y} as images {@code at + k},
+     * adding the bias.
      */
-    private static void scatterInterleaved(Geometry g, double[] part, int n0, int images, int f0, int f1, double[] b,
+    private static void scatterInterleaved(Geometry g, double[] part, int at, int images, int f0, int f1, double[] b,
             double[] y) {
         int pos = g.positions();
         int m = pos * images;
         for (int k = 0; k < images; k++) {
             for (int f = f0; f <= f1; f++) {
-                int dst = ((n0 + k) * g.f + f) * pos;
+                int dst = ((at + k) * g.f + f) * pos;
                 int src = f * m + k;
                 if (b == null) {
                     for (int q = 0; q < pos; q++) {
@@ -717,13 +741,13 @@ public final class Conv2d implements FastForward {
     }
 
     /**
-     * Folds an unfolded gradient with the images innermost ({@link #unfoldInterleaved}'s
-     * layout) back onto images {@code [n0, n0 + images)} of {@code dx}: each tap's runs added
-     * into zeroed padded planes in tap order (within a tap no two positions share a pixel, so
-     * each pixel receives its terms in {@link #col2im}'s order, the same sums bit for bit), the
-     * planes' insides then added onto {@code dx}.
+     * Folds an unfolded gradient of a chunk of {@code images} images with the images innermost
+     * ({@link #unfoldInterleaved}'s layout) into images {@code [at, at + images)} of {@code dx}:
+     * each tap's runs added into zeroed padded planes in tap order (within a tap no two
+     * positions share a pixel, so each pixel receives its terms in {@link #col2im}'s order, the
+     * same sums bit for bit), the planes' insides then written into {@code dx}.
      */
-    private void foldInterleaved(Geometry g, double[] dcol, int n0, int images, double[] dx, Scratch s) {
+    private void foldInterleaved(Geometry g, double[] dcol, int at, int images, double[] dx, Scratch s) {
         int hp = g.h + 2 * padH;
         int wp = g.w + 2 * padW;
         int size = g.c * hp * wp * images;
@@ -755,13 +779,15 @@ public final class Conv2d implements FastForward {
                 }
             }
         }
+        // Written, not added: each pixel of these images belongs to this chunk alone, and its sum
+        // in the planes started from +0.0 (so it is never −0.0): the bits of 0 + the sum.
         for (int k = 0; k < images; k++) {
             for (int c = 0; c < g.c; c++) {
-                int to = ((n0 + k) * g.c + c) * g.h * g.w;
+                int to = ((at + k) * g.c + c) * g.h * g.w;
                 for (int r = 0; r < g.h; r++) {
                     int from = ((c * hp + r + padH) * wp + padW) * images + k;
                     for (int j = 0; j < g.w; j++, to++) {
-                        dx[to] += pad[from + j * images];
+                        dx[to] = pad[from + j * images];
                     }
                 }
             }
@@ -863,8 +889,6 @@ public final class Conv2d implements FastForward {
      */
     private Tensor[] backwardStacked(Geometry g, Tensor[] inputs, double[] dy, Tensor[] grads, double[] dx, int rows,
             boolean wantX, boolean wantW, boolean wantB) {
-        int ckk = g.ckk();
-        int pos = g.positions();
         int per = g.chunk();
         double[] x = inputs[0].data();
         double[] w = inputs[1].data();
@@ -875,52 +899,90 @@ public final class Conv2d implements FastForward {
         // (bench/ab, paired). For a larger one (the second conv's 16 × 73) gemm was faster.
         boolean byFilter = g.f * rows <= DOT_MAX_ENTRIES;
         double[] partials = wantW ? new double[chunks * g.f * rows] : null;
-        // Chunks side by side on the threads (each writes its own images of ∂L/∂X and its own
-        // term of ∂L/∂W); each chunk's products are below the kernel's own split.
-        forEachIndex(chunks, g.parallelChunks(), c -> {
-            Scratch s = SCRATCH.get();
-            int n0 = c * per;
-            int images = Math.min(per, g.n - n0);
-            int m = images * pos;
-            double[] gc = s.grad(g.f * m);
-            // G_c with the images innermost, the columns of the interleaved unfold.
-            for (int f = 0; f < g.f; f++) {
-                for (int k = 0; k < images; k++) {
-                    int src = ((n0 + k) * g.f + f) * pos;
-                    int dst = f * m + k;
-                    for (int q = 0; q < pos; q++) {
-                        gc[dst + q * images] = dy[src + q];
-                    }
-                }
+        // Chunks side by side on the matmul threads (each writes its own images of ∂L/∂X and its
+        // own term of ∂L/∂W; a worker into a buffer of its own, copied in unless the caller has
+        // taken the chunk over); each chunk's products are below the kernel's own split.
+        int term = g.f * rows;
+        int imageSize = g.c * g.h * g.w;
+        MatMul.share(chunks, new MatMul.SharedBlocks() {
+            @Override
+            public void direct(int c) {
+                backwardChunk(g, x, w, dy, c, per, rows, wantX, wantW, wantB, byFilter, dx, c * per, partials,
+                        c * term, SCRATCH.get());
             }
-            if (wantW) {
-                double[] col = s.col(rows * m);
-                unfoldInterleaved(g, x, n0, images, col, s);
-                if (wantB) {
-                    Arrays.fill(col, ckk * m, rows * m, 1.0);
-                }
-                if (byFilter) {
-                    // The term G_c · col_cᵀ (F × rows), dot products of rows m long.
-                    MatMul.gemmNT(gc, 0, m, col, 0, m, partials, c * g.f * rows, g.f, m, rows);
-                } else {
-                    // P_cᵀ (rows × F) = col_c (rows × m) · G_cᵀ (G_c read transposed in place).
-                    MatMul.gemm(col, 0, m, 1, gc, 0, 1, m, partials, c * rows * g.f, rows, m, g.f);
-                }
+
+            @Override
+            public void aside(int c) {
+                Scratch t = SCRATCH.get();
+                int dxSize = wantX ? Math.min(per, g.n - c * per) * imageSize : 0;
+                double[] mine = t.aside(dxSize + (wantW ? term : 0));
+                backwardChunk(g, x, w, dy, c, per, rows, wantX, wantW, wantB, byFilter, mine, 0, mine, dxSize, t);
             }
-            if (wantX) {
-                double[] dcol = s.dcol(ckk * m);
-                // dcol_c (C·kh·kw × m) = Wᵀ · G_c, W read transposed in place.
-                MatMul.gemm(w, 0, 1, ckk, gc, 0, m, 1, dcol, 0, ckk, g.f, m);
-                foldInterleaved(g, dcol, n0, images, dx, s);
+
+            @Override
+            public void commit(int c) {
+                int dxSize = wantX ? Math.min(per, g.n - c * per) * imageSize : 0;
+                double[] mine = SCRATCH.get().aside(0);
+                if (wantX) {
+                    System.arraycopy(mine, 0, dx, c * per * imageSize, dxSize);
+                }
+                if (wantW) {
+                    System.arraycopy(mine, dxSize, partials, c * term, term);
+                }
             }
         });
         if (wantX) {
             grads[0] = Tensor.wrap(inputs[0].dims(), dx);
         }
         if (wantW) {
-            sumPartials(partials, chunks, rows, ckk, g.f, wantB, byFilter, inputs[1].dims(), grads);
+            sumPartials(partials, chunks, rows, g.ckk(), g.f, wantB, byFilter, inputs[1].dims(), grads);
         }
         return grads;
+    }
+
+    /**
+     * Chunk {@code c} of {@link #backwardStacked}: its images of ∂L/∂X written into {@code dx}
+     * from image {@code at} on, its term of ∂L/∂W into {@code part} from {@code partOff}.
+     */
+    private void backwardChunk(Geometry g, double[] x, double[] w, double[] dy, int c, int per, int rows,
+            boolean wantX, boolean wantW, boolean wantB, boolean byFilter, double[] dx, int at, double[] part,
+            int partOff, Scratch s) {
+        int ckk = g.ckk();
+        int pos = g.positions();
+        int n0 = c * per;
+        int images = Math.min(per, g.n - n0);
+        int m = images * pos;
+        double[] gc = s.grad(g.f * m);
+        // G_c with the images innermost, the columns of the interleaved unfold.
+        for (int f = 0; f < g.f; f++) {
+            for (int k = 0; k < images; k++) {
+                int src = ((n0 + k) * g.f + f) * pos;
+                int dst = f * m + k;
+                for (int q = 0; q < pos; q++) {
+                    gc[dst + q * images] = dy[src + q];
+                }
+            }
+        }
+        if (wantW) {
+            double[] col = s.col(rows * m);
+            unfoldInterleaved(g, x, n0, images, col, s);
+            if (wantB) {
+                Arrays.fill(col, ckk * m, rows * m, 1.0);
+            }
+            if (byFilter) {
+                // The term G_c · col_cᵀ (F × rows), dot products of rows m long.
+                MatMul.gemmNT(gc, 0, m, col, 0, m, part, partOff, g.f, m, rows);
+            } else {
+                // P_cᵀ (rows × F) = col_c (rows × m) · G_cᵀ (G_c read transposed in place).
+                MatMul.gemm(col, 0, m, 1, gc, 0, 1, m, part, partOff, rows, m, g.f);
+            }
+        }
+        if (wantX) {
+            double[] dcol = s.dcol(ckk * m);
+            // dcol_c (C·kh·kw × m) = Wᵀ · G_c, W read transposed in place.
+            MatMul.gemm(w, 0, 1, ckk, gc, 0, m, 1, dcol, 0, ckk, g.f, m);
+            foldInterleaved(g, dcol, at, images, dx, s);
+        }
     }
 
     /**
@@ -1122,11 +1184,6 @@ public final class Conv2d implements FastForward {
             // As many chunks as needed, of equal size: 96 images in 64s would leave a chunk of 32.
             return (int) Math.max(1, (n + chunks - 1) / Math.max(1, chunks));
         }
-
-        /** Whether {@link #forward} and the backward run the stacked chunks on several threads. */
-        boolean parallelChunks() {
-            return MatMul.threads() >= 2 && n > chunk();
-        }
     }
 
     /**
@@ -1145,6 +1202,8 @@ public final class Conv2d implements FastForward {
         private double[] grad = new double[0];
         /** Zero-padded image planes (zeroed by each user). */
         private double[] padded = new double[0];
+        /** A worker's private copy of a chunk's outputs ({@link MatMul.SharedBlocks#aside}). */
+        private double[] aside = new double[0];
 
         double[] col(int size) {
             if (col.length < size) {
@@ -1164,6 +1223,14 @@ public final class Conv2d implements FastForward {
                 dcol = new double[size];
             }
             return dcol;
+        }
+
+        /** Room for a chunk's outputs computed aside (size 0: the current one). */
+        double[] aside(int size) {
+            if (aside.length < size) {
+                aside = new double[size];
+            }
+            return aside;
         }
 
         /** Padded planes: at least {@code size} entries, holding whatever the last user left. */
