@@ -1,10 +1,6 @@
 package org.autodifflite.layers.ops;
 
 import java.util.Arrays;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 import org.autodifflite.core.FastForward;
 import org.autodifflite.core.Op;
 import org.autodifflite.core.OpChecks;
@@ -212,10 +208,22 @@ public final class Conv2d implements FastForward {
             forwardStacked(g, inputs, yd, SCRATCH.get(), true);
             return y;
         }
-        forEachImage(g, (n0, n1) -> {
-            Scratch s = SCRATCH.get();
-            for (int n = n0; n < n1; n++) {
-                forwardImage(g, inputs, n, yd, s);
+        int imageSize = g.f * g.positions();
+        eachImage(g, new MatMul.SharedBlocks() {
+            @Override
+            public void direct(int n) {
+                forwardImage(g, inputs, n, yd, n * imageSize, SCRATCH.get());
+            }
+
+            @Override
+            public void aside(int n) {
+                Scratch t = SCRATCH.get();
+                forwardImage(g, inputs, n, t.aside(imageSize), 0, t);
+            }
+
+            @Override
+            public void commit(int n) {
+                System.arraycopy(SCRATCH.get().aside(0), 0, yd, n * imageSize, imageSize);
             }
         });
         return y;
@@ -242,7 +250,7 @@ public final class Conv2d implements FastForward {
             return;
         }
         for (int n = 0; n < g.n; n++) {
-            forwardImage(g, inputs, n, y, s);
+            forwardImage(g, inputs, n, y, n * g.f * g.positions(), s);
         }
     }
 
@@ -372,77 +380,39 @@ public final class Conv2d implements FastForward {
     }
 
     /**
-     * Image {@code n}: unfolds it into {@code col_n} and writes {@code Y_n = W·col_n + b} in
-     * place in the NCHW output — the same product, with the same bits, whichever thread or
-     * path computes it.
+     * Image {@code n}: unfolds it into {@code col_n} and writes {@code Y_n = W·col_n + b} into
+     * {@code y} from {@code yOff} (the NCHW output, or a worker's own buffer) — the same product,
+     * with the same bits, whichever thread or path computes it.
      */
-    private void forwardImage(Geometry g, Tensor[] in, int n, double[] y, Scratch s) {
+    private void forwardImage(Geometry g, Tensor[] in, int n, double[] y, int yOff, Scratch s) {
         int ckk = g.ckk();
         int pos = g.positions();
         double[] col = s.col(ckk * pos);
         im2col(g, in[0].data(), n, col, 0, pos, 0, g.oh - 1, 0, g.ow - 1);
         // Y_n (F × Ho·Wo) = W (F × C·kh·kw, read in place) · col_n (C·kh·kw × Ho·Wo).
-        MatMul.gemm(in[1].data(), 0, ckk, 1, col, 0, pos, 1, y, n * g.f * pos, g.f, ckk, pos);
+        MatMul.gemm(in[1].data(), 0, ckk, 1, col, 0, pos, 1, y, yOff, g.f, ckk, pos);
         if (bias) {
-            addBias(g, in[2].data(), y, n, n, 0, g.f - 1);
+            addBias(g, in[2].data(), y, yOff);
         }
     }
 
-    /** Work on the images {@code [n0, n1)}. */
-    @FunctionalInterface
-    private interface ImageRange {
-        void run(int n0, int n1);
-    }
-
     /**
-     * Runs {@code task} over every image, one image at a time, on {@link MatMul#threads()}
-     * threads (the calling thread and the common fork-join pool) that claim the next image as
-     * they finish one — so a thread that loses its core to another process holds up one image,
-     * not half the batch — when the batch is large enough to gain and each image's product too
-     * small for the kernel to split by itself; otherwise on the calling thread. Each image's
-     * result is computed by the same code whichever thread runs it, so results do not depend on
-     * the split.
+     * Runs {@code task} over every image, one image a block, on the matmul threads
+     * ({@link MatMul#share}: a worker computes an image into a buffer of its own, copied in unless
+     * the caller has taken it over) when the batch is large enough to gain and each image's
+     * product too small for the kernel to split by itself; otherwise on the calling thread, image
+     * after image. Each image's result is computed by the same code whichever thread runs it, so
+     * results do not depend on the split.
      */
-    private static void forEachImage(Geometry g, ImageRange task) {
+    private static void eachImage(Geometry g, MatMul.SharedBlocks task) {
         long perImage = (long) g.f * g.ckk() * g.positions();
-        if (MatMul.threads() < 2 || g.n < 2 || perImage * g.n < PARALLEL_MIN_MACS || perImage >= KERNEL_SPLIT_MACS) {
-            task.run(0, g.n);
-            return;
-        }
-        forEachIndex(g.n, true, n -> task.run(n, n + 1));
-    }
-
-    /**
-     * Runs {@code task} for every index below {@code count}: with {@code parallel}, on up to
-     * {@link MatMul#threads()} threads (the calling thread and the common fork-join pool) that
-     * claim the next index as they finish one — so a thread that loses its core to another
-     * process holds up one item, not half of them; otherwise on the calling thread, in order.
-     */
-    private static void forEachIndex(int count, boolean parallel, IntConsumer task) {
-        int threads = parallel ? Math.min(MatMul.threads(), count) : 1;
-        if (threads < 2) {
-            for (int i = 0; i < count; i++) {
-                task.accept(i);
+        if (perImage * g.n < PARALLEL_MIN_MACS || perImage >= KERNEL_SPLIT_MACS) {
+            for (int n = 0; n < g.n; n++) {
+                task.direct(n);
             }
             return;
         }
-        AtomicInteger next = new AtomicInteger();
-        Runnable worker = () -> {
-            for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                task.accept(i);
-            }
-        };
-        ForkJoinTask<?>[] others = new ForkJoinTask<?>[threads - 1];
-        for (int t = 0; t < others.length; t++) {
-            others[t] = ForkJoinPool.commonPool().submit(worker);
-        }
-        try {
-            worker.run();
-        } finally {
-            for (ForkJoinTask<?> o : others) {
-                o.join();
-            }
-        }
+        MatMul.share(g.n, task);
     }
 
     /**
@@ -489,7 +459,7 @@ public final class Conv2d implements FastForward {
             for (int n = n0; n <= n1; n++) {
                 if ((long) (oh1 - oh0 + 1) * (ow1 - ow0 + 1) * 4 > g.positions()) {
                     // Over a quarter of the image: the blocked product of the whole image.
-                    forwardImage(g, inputs, n, y, s);
+                    forwardImage(g, inputs, n, y, n * g.f * g.positions(), s);
                 } else {
                     recomputeWindow(g, inputs, n, oh0, oh1, ow0, ow1, y, s);
                 }
@@ -613,14 +583,13 @@ public final class Conv2d implements FastForward {
         }
     }
 
-    private static void addBias(Geometry g, double[] b, double[] y, int n0, int n1, int f0, int f1) {
+    /** Adds the bias to one image's F×Ho×Wo outputs, starting at {@code y[yOff]}. */
+    private static void addBias(Geometry g, double[] b, double[] y, int yOff) {
         int pos = g.positions();
-        for (int n = n0; n <= n1; n++) {
-            for (int f = f0; f <= f1; f++) {
-                double bf = b[f];
-                for (int q = (n * g.f + f) * pos, end = q + pos; q < end; q++) {
-                    y[q] += bf;
-                }
+        for (int f = 0; f < g.f; f++) {
+            double bf = b[f];
+            for (int q = yOff + f * pos, end = q + pos; q < end; q++) {
+                y[q] += bf;
             }
         }
     }
@@ -847,25 +816,34 @@ public final class Conv2d implements FastForward {
         // Each image's ∂L/∂W term apart, summed below in the order of the images, so that the
         // sum does not depend on how the images were split between threads.
         double[] partials = wantW ? new double[g.n * rows * g.f] : null;
-        forEachImage(g, (n0, n1) -> {
-            Scratch t = SCRATCH.get();
-            for (int n = n0; n < n1; n++) {
-                int gn = n * g.f * pos;   // G_n in the NCHW gradient
-                if (wantW) {
-                    double[] col = t.col(rows * pos);
-                    im2col(g, x, n, col, 0, pos, 0, g.oh - 1, 0, g.ow - 1);
-                    if (wantB) {
-                        Arrays.fill(col, ckk * pos, rows * pos, 1.0);
-                    }
-                    // P_nᵀ (rows × F) = col_n (rows × Ho·Wo, read in place along the long inner
-                    // dimension) · G_nᵀ (G_n read transposed: F columns packed, not col_n).
-                    MatMul.gemm(col, 0, pos, 1, dy, gn, 1, pos, partials, n * rows * g.f, rows, pos, g.f);
-                }
+        int term = rows * g.f;
+        int imageSize = g.c * g.h * g.w;
+        int dxSize = wantX ? imageSize : 0;
+        eachImage(g, new MatMul.SharedBlocks() {
+            @Override
+            public void direct(int n) {
+                backwardImage(g, x, w, dy, n, rows, wantX, wantW, wantB, dx, n * imageSize, partials, n * term,
+                        SCRATCH.get());
+            }
+
+            @Override
+            public void aside(int n) {
+                Scratch t = SCRATCH.get();
+                double[] mine = t.aside(dxSize + (wantW ? term : 0));
                 if (wantX) {
-                    double[] dcol = t.dcol(ckk * pos);
-                    // dcol_n (C·kh·kw × Ho·Wo) = Wᵀ · G_n, W read transposed in place.
-                    MatMul.gemm(w, 0, 1, ckk, dy, gn, pos, 1, dcol, 0, ckk, g.f, pos);
-                    col2im(g, dcol, 0, pos, dx, n);
+                    Arrays.fill(mine, 0, dxSize, 0.0);   // col2im adds into it
+                }
+                backwardImage(g, x, w, dy, n, rows, wantX, wantW, wantB, mine, 0, mine, dxSize, t);
+            }
+
+            @Override
+            public void commit(int n) {
+                double[] mine = SCRATCH.get().aside(0);
+                if (wantX) {
+                    System.arraycopy(mine, 0, dx, n * imageSize, dxSize);
+                }
+                if (wantW) {
+                    System.arraycopy(mine, dxSize, partials, n * term, term);
                 }
             }
         });
@@ -876,6 +854,34 @@ public final class Conv2d implements FastForward {
             sumPartials(partials, g.n, rows, ckk, g.f, wantB, false, inputs[1].dims(), grads);
         }
         return grads;
+    }
+
+    /**
+     * Image {@code n} of the per-image backward: its ∂L/∂X added into {@code dx} from
+     * {@code dxOff} (zeros on entry), its term {@code col_n·G_nᵀ} of ∂L/∂W (rows × F, the bias's
+     * row last) into {@code part} from {@code partOff}.
+     */
+    private void backwardImage(Geometry g, double[] x, double[] w, double[] dy, int n, int rows, boolean wantX,
+            boolean wantW, boolean wantB, double[] dx, int dxOff, double[] part, int partOff, Scratch t) {
+        int ckk = g.ckk();
+        int pos = g.positions();
+        int gn = n * g.f * pos;   // G_n in the NCHW gradient
+        if (wantW) {
+            double[] col = t.col(rows * pos);
+            im2col(g, x, n, col, 0, pos, 0, g.oh - 1, 0, g.ow - 1);
+            if (wantB) {
+                Arrays.fill(col, ckk * pos, rows * pos, 1.0);
+            }
+            // P_nᵀ (rows × F) = col_n (rows × Ho·Wo, read in place along the long inner
+            // dimension) · G_nᵀ (G_n read transposed: F columns packed, not col_n).
+            MatMul.gemm(col, 0, pos, 1, dy, gn, 1, pos, part, partOff, rows, pos, g.f);
+        }
+        if (wantX) {
+            double[] dcol = t.dcol(ckk * pos);
+            // dcol_n (C·kh·kw × Ho·Wo) = Wᵀ · G_n, W read transposed in place.
+            MatMul.gemm(w, 0, 1, ckk, dy, gn, pos, 1, dcol, 0, ckk, g.f, pos);
+            col2im(g, dcol, 0, pos, dx, dxOff);
+        }
     }
 
     /**
@@ -1049,9 +1055,9 @@ public final class Conv2d implements FastForward {
      * bookkeeping of {@link #im2col} (same {@code colOff} and {@code ld}), adding where im2col
      * copied and dropping what fell in the padding (a pixel in several windows receives the sum).
      */
-    private void col2im(Geometry g, double[] dcol, int colOff, int ld, double[] dx, int n) {
+    private void col2im(Geometry g, double[] dcol, int colOff, int ld, double[] dx, int dxOff) {
         for (int c = 0; c < g.c; c++) {
-            int plane = (n * g.c + c) * g.h * g.w;
+            int plane = dxOff + c * g.h * g.w;
             for (int u = 0; u < g.kh; u++) {
                 for (int v = 0; v < g.kw; v++) {
                     int row = colOff + ((c * g.kh + u) * g.kw + v) * ld;
