@@ -90,8 +90,13 @@ public final class MatMul {
      * @return {@code true} if none is NaN or infinite
      */
     public static boolean allFinite(double[] a) {
-        return DEFAULT.allFinite(a, 0, a.length);
+        // A few entries (the seed net's layers, a scalar loss) in a plain loop: the vector loop's
+        // set-up and lane reduction cost more there, and the checker asks after every evaluation.
+        return a.length < SHORT_SCAN ? SCALAR.allFinite(a, 0, a.length) : DEFAULT.allFinite(a, 0, a.length);
     }
+
+    /** Arrays shorter than this are scanned for non-finite values by a plain loop. */
+    private static final int SHORT_SCAN = 64;
 
     /**
      * Whether {@link #gemm} runs an n×k·k×m product in the blocked kernel (packing B first)
