@@ -685,22 +685,39 @@ public final class Conv2d implements FastForward {
      * entries as {@link #im2col} writes for each image, in another column order.
      */
     private void unfoldInterleaved(Geometry g, double[] x, int n0, int images, double[] col, Scratch s) {
-        double[] pad = interleave(g, x, n0, images, s);
+        throughRuns(g, interleave(g, x, n0, images, s), col, images, false);
+    }
+
+    /**
+     * What {@link #unfoldInterleaved} and {@link #foldInterleaved} share: each tap's row of
+     * {@code col} against the padded planes with the images innermost, a run of
+     * {@code images} entries per output position (Wo·images per output row at unit stride),
+     * tap by tap in order: copied out of the planes, or (with {@code fold}) added into them.
+     */
+    private void throughRuns(Geometry g, double[] pad, double[] col, int images, boolean fold) {
         int hp = g.h + 2 * padH;
         int wp = g.w + 2 * padW;
         int run = g.ow * images;
         int m = g.oh * run;
+        // At unit stride an output row's positions are one run; otherwise one run per position.
+        int len = strideW == 1 ? run : images;
+        int runs = strideW == 1 ? 1 : g.ow;
         for (int c = 0, p = 0; c < g.c; c++) {
             for (int u = 0; u < g.kh; u++) {
                 for (int v = 0; v < g.kw; v++, p++) {
                     for (int i = 0; i < g.oh; i++) {
-                        int src = ((c * hp + i * strideH + u * dilationH) * wp + v * dilationW) * images;
-                        int dst = p * m + i * run;
-                        if (strideW == 1) {
-                            System.arraycopy(pad, src, col, dst, run);
-                        } else {
-                            for (int j = 0; j < g.ow; j++) {
-                                System.arraycopy(pad, src + j * strideW * images, col, dst + j * images, images);
+                        int at = ((c * hp + i * strideH + u * dilationH) * wp + v * dilationW) * images;
+                        int row = p * m + i * run;
+                        for (int j = 0; j < runs; j++) {
+                            int a = at + j * strideW * images;
+                            int r = row + j * images;
+                            if (fold) {
+                                // A loop the JIT vectorizes.
+                                for (int e = 0; e < len; e++) {
+                                    pad[a + e] += col[r + e];
+                                }
+                            } else {
+                                System.arraycopy(pad, a, col, r, len);
                             }
                         }
                     }
@@ -722,32 +739,7 @@ public final class Conv2d implements FastForward {
         int size = g.c * hp * wp * images;
         double[] pad = s.padded(size);
         Arrays.fill(pad, 0, size, 0.0);
-        int run = g.ow * images;
-        int m = g.oh * run;
-        for (int c = 0, p = 0; c < g.c; c++) {
-            for (int u = 0; u < g.kh; u++) {
-                for (int v = 0; v < g.kw; v++, p++) {
-                    for (int i = 0; i < g.oh; i++) {
-                        int dst = ((c * hp + i * strideH + u * dilationH) * wp + v * dilationW) * images;
-                        int src = p * m + i * run;
-                        if (strideW == 1) {
-                            // Unit stride: one run, a loop the JIT vectorizes.
-                            for (int e = 0; e < run; e++) {
-                                pad[dst + e] += dcol[src + e];
-                            }
-                        } else {
-                            for (int j = 0; j < g.ow; j++) {
-                                int d = dst + j * strideW * images;
-                                int q = src + j * images;
-                                for (int k = 0; k < images; k++) {
-                                    pad[d + k] += dcol[q + k];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        throughRuns(g, pad, dcol, images, true);
         // Written, not added: each pixel of these images belongs to this chunk alone, and its sum
         // in the planes started from +0.0 (so it is never −0.0): the bits of 0 + the sum.
         for (int k = 0; k < images; k++) {
