@@ -33,8 +33,9 @@ import org.autodifflite.core.kernel.MatMul;
  * split between as many threads as the matmul kernel uses ({@link MatMul#threads()}); each
  * image is computed the same way whichever thread runs it, so results do not depend on the
  * thread count. Small output planes (at most 128 positions, an 8×8
- * digit's 64 for example) are unfolded a chunk of images side by side instead, one product per
- * chunk: an image's own product (8×9·9×64 for a digit) is too skinny for the kernel.
+ * digit's 64 for example) are unfolded a chunk of images side by side instead, the images
+ * innermost, one product per chunk and the chunks split between the threads: an image's own
+ * product (8×9·9×64 for a digit) is too skinny for the kernel.
  *
  * <p>The op implements {@link FastForward}, so the gradient checker evaluates it incrementally:
  * a perturbed pixel changes only the outputs whose windows hold it (a few positions, every
