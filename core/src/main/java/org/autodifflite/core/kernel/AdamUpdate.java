@@ -68,7 +68,7 @@ public final class AdamUpdate {
             return;
         }
         int chunks = (n + CHUNK - 1) / CHUNK;
-        MatMul.pool(threads).run(new RowPool.BlockTask() {
+        MatMul.pool(threads).run(new MatMul.SharedBlocks() {
             @Override
             public void direct(int c) {
                 int from = c * CHUNK;

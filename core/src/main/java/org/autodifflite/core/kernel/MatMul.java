@@ -90,13 +90,8 @@ public final class MatMul {
      * @return {@code true} if none is NaN or infinite
      */
     public static boolean allFinite(double[] a) {
-        // A few entries (the seed net's layers, a scalar loss) in a plain loop: the vector loop's
-        // set-up and lane reduction cost more there, and the checker asks after every evaluation.
-        return a.length < SHORT_SCAN ? SCALAR.allFinite(a, 0, a.length) : DEFAULT.allFinite(a, 0, a.length);
+        return DEFAULT.allFinite(a, 0, a.length);
     }
-
-    /** Arrays shorter than this are scanned for non-finite values by a plain loop. */
-    private static final int SHORT_SCAN = 64;
 
     /**
      * Whether {@link #gemm} runs an n×k·k×m product in the blocked kernel (packing B first)
@@ -263,22 +258,7 @@ public final class MatMul {
             }
             return;
         }
-        pool(THREADS).run(new RowPool.BlockTask() {
-            @Override
-            public void direct(int block) {
-                task.direct(block);
-            }
-
-            @Override
-            public void aside(int block) {
-                task.aside(block);
-            }
-
-            @Override
-            public void commit(int block) {
-                task.commit(block);
-            }
-        }, blocks);
+        pool(THREADS).run(task, blocks);
     }
 
     /**
@@ -521,7 +501,7 @@ public final class MatMul {
             // update of a line both cores write, which would be a fifth of a lone block's time.
             int per = Math.max(1, blocks / (4 * threads));
             int chunks = (blocks + per - 1) / per;
-            pool(threads).run(new RowPool.BlockTask() {
+            pool(threads).run(new SharedBlocks() {
                 @Override
                 public void direct(int c) {
                     Scratch s = SCRATCH.get();
@@ -583,7 +563,7 @@ public final class MatMul {
         }
         int per = Math.max(1, batches / (4 * threads));
         int chunks = (batches + per - 1) / per;
-        pool(threads).run(new RowPool.BlockTask() {
+        pool(threads).run(new SharedBlocks() {
             @Override
             public void direct(int c) {
                 for (int t = c * per, end = Math.min(batches, t + per); t < end; t++) {

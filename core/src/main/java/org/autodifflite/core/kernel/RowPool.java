@@ -53,31 +53,7 @@ final class RowPool {
     /** The least the caller waits for a block a worker holds before computing it itself. */
     static final long MIN_GRACE_NANOS = 20_000;
 
-    /** The three ways a block gets computed. */
-    interface BlockTask {
-        /**
-         * Computes a block straight into the output (the caller's way).
-         *
-         * @param block the block's index
-         */
-        void direct(int block);
-
-        /**
-         * Computes a block into the calling thread's private buffer (a worker's way).
-         *
-         * @param block the block's index
-         */
-        void aside(int block);
-
-        /**
-         * Copies the block this thread last computed {@link #aside} into the output.
-         *
-         * @param block the block's index
-         */
-        void commit(int block);
-    }
-
-    private final Thread[] workers;
+     private final Thread[] workers;
     private final AtomicReference<Job> current = new AtomicReference<>();
     private final AtomicInteger parked = new AtomicInteger();
     private final AtomicInteger callers = new AtomicInteger();
@@ -114,7 +90,7 @@ final class RowPool {
      * @param task how to compute a block
      * @param blocks the number of blocks
      */
-    void run(BlockTask task, int blocks) {
+    void run(MatMul.SharedBlocks task, int blocks) {
         if (callers.incrementAndGet() > 1) {
             try {
                 for (int b = 0; b < blocks; b++) {
@@ -199,14 +175,14 @@ final class RowPool {
         private static final int DONE = 3;
         private static final int CALLER = 4;
 
-        private final BlockTask task;
+        private final MatMul.SharedBlocks task;
         private final int blocks;
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicIntegerArray state;
-        /** The caller's time inside {@link BlockTask#direct}, its own blocks and those it took over. */
+        /** The caller's time inside {@link MatMul.SharedBlocks#direct}, its own blocks and those it took over. */
         long callerNanos;
 
-        Job(BlockTask task, int blocks) {
+        Job(MatMul.SharedBlocks task, int blocks) {
             this.task = task;
             this.blocks = blocks;
             this.state = new AtomicIntegerArray(blocks);

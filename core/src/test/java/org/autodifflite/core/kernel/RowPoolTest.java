@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RowPoolTest {
 
     /** Writes block b's value (b+1)² wherever it is computed; counts the copies into the output. */
-    private static final class Squares implements RowPool.BlockTask {
+    private static final class Squares implements MatMul.SharedBlocks {
         final double[] out;
         final long asideSleepMillis;
         final AtomicInteger writes = new AtomicInteger();

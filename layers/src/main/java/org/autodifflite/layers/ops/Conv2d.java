@@ -206,27 +206,11 @@ public final class Conv2d implements FastForward {
         Tensor y = Tensor.zeros(g.n, g.f, g.oh, g.ow);
         double[] yd = y.data();
         if (g.stacked()) {
-            forwardStacked(g, inputs, yd, SCRATCH.get(), true);
+            forwardStacked(g, inputs, yd, true);
             return y;
         }
-        int imageSize = g.f * g.positions();
-        eachImage(g, new MatMul.SharedBlocks() {
-            @Override
-            public void direct(int n) {
-                forwardImage(g, inputs, n, yd, n * imageSize, SCRATCH.get());
-            }
-
-            @Override
-            public void aside(int n) {
-                Scratch t = SCRATCH.get();
-                forwardImage(g, inputs, n, t.aside(imageSize), 0, t);
-            }
-
-            @Override
-            public void commit(int n) {
-                System.arraycopy(SCRATCH.get().aside(0), 0, yd, n * imageSize, imageSize);
-            }
-        });
+        shareImages(g, 1, perImageParallel(g), yd, g.f * g.positions(), null, 0,
+                (n, out, at, term, termOff, t) -> forwardImage(g, inputs, n, out, at, t));
         return y;
     }
 
@@ -247,11 +231,11 @@ public final class Conv2d implements FastForward {
         requireOutput(out, g, inputs);
         double[] y = out.data();
         if (g.stacked()) {
-            forwardStacked(g, inputs, y, s, false);
+            forwardStacked(g, inputs, y, false);
             return;
         }
         for (int n = 0; n < g.n; n++) {
-            forwardImage(g, inputs, n, y, n * g.f * g.positions(), s);
+            forwardImage(g, inputs, n, y, n, s);
         }
     }
 
@@ -271,41 +255,15 @@ public final class Conv2d implements FastForward {
      *     stay on the calling thread ({@link #forwardInto}, whose callers run threads of their
      *     own)
      */
-    private void forwardStacked(Geometry g, Tensor[] in, double[] y, Scratch s, boolean threaded) {
+    private void forwardStacked(Geometry g, Tensor[] in, double[] y, boolean threaded) {
         double[] x = in[0].data();
         double[] w = in[1].data();
         double[] b = bias ? in[2].data() : null;
         int per = g.chunk();
-        int chunks = (g.n + per - 1) / per;
-        if (!threaded) {
-            for (int c = 0; c < chunks; c++) {
-                forwardChunk(g, x, w, b, c * per, Math.min(per, g.n - c * per), y, c * per, s, false);
-            }
-            return;
-        }
-        // Chunks side by side on the matmul threads; each chunk's product is below the kernel's
-        // own split. A worker writes its chunk's images into a buffer of its own and copies them
-        // in unless the caller has taken the chunk over.
-        int imageSize = g.f * g.positions();
-        MatMul.share(chunks, new MatMul.SharedBlocks() {
-            @Override
-            public void direct(int c) {
-                forwardChunk(g, x, w, b, c * per, Math.min(per, g.n - c * per), y, c * per, SCRATCH.get(), true);
-            }
-
-            @Override
-            public void aside(int c) {
-                Scratch t = SCRATCH.get();
-                int images = Math.min(per, g.n - c * per);
-                forwardChunk(g, x, w, b, c * per, images, t.aside(images * imageSize), 0, t, true);
-            }
-
-            @Override
-            public void commit(int c) {
-                int images = Math.min(per, g.n - c * per);
-                System.arraycopy(SCRATCH.get().aside(0), 0, y, c * per * imageSize, images * imageSize);
-            }
-        });
+        // Threaded, the chunks run side by side on the matmul threads (each chunk's product is
+        // below the kernel's own split).
+        shareImages(g, per, threaded, y, g.f * g.positions(), null, 0, (c, out, at, term, termOff, t) ->
+                forwardChunk(g, x, w, b, c * per, Math.min(per, g.n - c * per), out, at, t, threaded));
     }
 
     /**
@@ -382,12 +340,13 @@ public final class Conv2d implements FastForward {
 
     /**
      * Image {@code n}: unfolds it into {@code col_n} and writes {@code Y_n = W·col_n + b} into
-     * {@code y} from {@code yOff} (the NCHW output, or a worker's own buffer) — the same product,
-     * with the same bits, whichever thread or path computes it.
+     * {@code y} as image {@code at} (of the NCHW output, or of a worker's own buffer) — the same
+     * product, with the same bits, whichever thread or path computes it.
      */
-    private void forwardImage(Geometry g, Tensor[] in, int n, double[] y, int yOff, Scratch s) {
+    private void forwardImage(Geometry g, Tensor[] in, int n, double[] y, int at, Scratch s) {
         int ckk = g.ckk();
         int pos = g.positions();
+        int yOff = at * g.f * pos;
         double[] col = s.col(ckk * pos);
         im2col(g, in[0].data(), n, col, 0, pos, 0, g.oh - 1, 0, g.ow - 1);
         // Y_n (F × Ho·Wo) = W (F × C·kh·kw, read in place) · col_n (C·kh·kw × Ho·Wo).
@@ -398,22 +357,77 @@ public final class Conv2d implements FastForward {
     }
 
     /**
-     * Runs {@code task} over every image, one image a block, on the matmul threads
-     * ({@link MatMul#share}: a worker computes an image into a buffer of its own, copied in unless
-     * the caller has taken it over) when the batch is large enough to gain and each image's
-     * product too small for the kernel to split by itself; otherwise on the calling thread, image
-     * after image. Each image's result is computed by the same code whichever thread runs it, so
-     * results do not depend on the split.
+     * Whether the per-image path splits its images between the threads: when the batch is large
+     * enough to gain and each image's product too small for the kernel to split by itself.
      */
-    private static void eachImage(Geometry g, MatMul.SharedBlocks task) {
+    private static boolean perImageParallel(Geometry g) {
         long perImage = (long) g.f * g.ckk() * g.positions();
-        if (perImage * g.n < PARALLEL_MIN_MACS || perImage >= KERNEL_SPLIT_MACS) {
-            for (int n = 0; n < g.n; n++) {
-                task.direct(n);
+        return perImage * g.n >= PARALLEL_MIN_MACS && perImage < KERNEL_SPLIT_MACS;
+    }
+
+    /**
+     * Work on one block of images, which writes its images' outputs into {@code out} from image
+     * {@code at} on and, in the backward, its term of ∂L/∂W into {@code term} from
+     * {@code termOff}.
+     */
+    @FunctionalInterface
+    private interface ImageBlock {
+        void run(int block, double[] out, int at, double[] term, int termOff, Scratch s);
+    }
+
+    /**
+     * Runs {@code work} over the batch in blocks of {@code per} images (the last may be
+     * shorter), block {@code b} writing {@code imageSize} entries an image of {@code out} from
+     * image {@code b·per} on and, unless {@code terms} is null, {@code termSize} entries of
+     * {@code terms} from {@code b·termSize}. With {@code parallel}, on the matmul threads
+     * ({@link MatMul#share}): a worker computes its block into a zeroed buffer of its own and
+     * copies it in unless the caller has taken the block over. Otherwise in order on the
+     * calling thread. Each block is computed by the same code whichever thread runs it, so
+     * results do not depend on the split.
+     *
+     * @param out the images' output, or null when the block writes none
+     */
+    private static void shareImages(Geometry g, int per, boolean parallel, double[] out, int imageSize,
+            double[] terms, int termSize, ImageBlock work) {
+        int blocks = (g.n + per - 1) / per;
+        if (!parallel) {
+            for (int b = 0; b < blocks; b++) {
+                work.run(b, out, b * per, terms, b * termSize, SCRATCH.get());
             }
             return;
         }
-        MatMul.share(g.n, task);
+        MatMul.share(blocks, new MatMul.SharedBlocks() {
+            @Override
+            public void direct(int b) {
+                work.run(b, out, b * per, terms, b * termSize, SCRATCH.get());
+            }
+
+            @Override
+            public void aside(int b) {
+                Scratch t = SCRATCH.get();
+                int outSize = outSize(b);
+                double[] mine = t.aside(outSize + (terms == null ? 0 : termSize));
+                // Zeroed as the outputs are: the backward adds into its images of ∂L/∂X.
+                Arrays.fill(mine, 0, outSize + (terms == null ? 0 : termSize), 0.0);
+                work.run(b, mine, 0, mine, outSize, t);
+            }
+
+            @Override
+            public void commit(int b) {
+                double[] mine = SCRATCH.get().aside(0);
+                int outSize = outSize(b);
+                if (out != null) {
+                    System.arraycopy(mine, 0, out, b * per * imageSize, outSize);
+                }
+                if (terms != null) {
+                    System.arraycopy(mine, outSize, terms, b * termSize, termSize);
+                }
+            }
+
+            private int outSize(int b) {
+                return out == null ? 0 : Math.min(per, g.n - b * per) * imageSize;
+            }
+        });
     }
 
     /**
@@ -460,7 +474,7 @@ public final class Conv2d implements FastForward {
             for (int n = n0; n <= n1; n++) {
                 if ((long) (oh1 - oh0 + 1) * (ow1 - ow0 + 1) * 4 > g.positions()) {
                     // Over a quarter of the image: the blocked product of the whole image.
-                    forwardImage(g, inputs, n, y, n * g.f * g.positions(), s);
+                    forwardImage(g, inputs, n, y, n, s);
                 } else {
                     recomputeWindow(g, inputs, n, oh0, oh1, ow0, ow1, y, s);
                 }
@@ -809,37 +823,9 @@ public final class Conv2d implements FastForward {
         // Each image's ∂L/∂W term apart, summed below in the order of the images, so that the
         // sum does not depend on how the images were split between threads.
         double[] partials = wantW ? new double[g.n * rows * g.f] : null;
-        int term = rows * g.f;
-        int imageSize = g.c * g.h * g.w;
-        int dxSize = wantX ? imageSize : 0;
-        eachImage(g, new MatMul.SharedBlocks() {
-            @Override
-            public void direct(int n) {
-                backwardImage(g, x, w, dy, n, rows, wantX, wantW, wantB, dx, n * imageSize, partials, n * term,
-                        SCRATCH.get());
-            }
-
-            @Override
-            public void aside(int n) {
-                Scratch t = SCRATCH.get();
-                double[] mine = t.aside(dxSize + (wantW ? term : 0));
-                if (wantX) {
-                    Arrays.fill(mine, 0, dxSize, 0.0);   // col2im adds into it
-                }
-                backwardImage(g, x, w, dy, n, rows, wantX, wantW, wantB, mine, 0, mine, dxSize, t);
-            }
-
-            @Override
-            public void commit(int n) {
-                double[] mine = SCRATCH.get().aside(0);
-                if (wantX) {
-                    System.arraycopy(mine, 0, dx, n * imageSize, dxSize);
-                }
-                if (wantW) {
-                    System.arraycopy(mine, dxSize, partials, n * term, term);
-                }
-            }
-        });
+        shareImages(g, 1, perImageParallel(g), dx, g.c * g.h * g.w, partials, rows * g.f,
+                (n, out, at, term, termOff, t) -> backwardImage(g, x, w, dy, n, rows, wantX, wantW, wantB, out,
+                        at, term, termOff, t));
         if (wantX) {
             grads[0] = Tensor.wrap(inputs[0].dims(), dx);
         }
@@ -850,12 +836,12 @@ public final class Conv2d implements FastForward {
     }
 
     /**
-     * Image {@code n} of the per-image backward: its ∂L/∂X added into {@code dx} from
-     * {@code dxOff} (zeros on entry), its term {@code col_n·G_nᵀ} of ∂L/∂W (rows × F, the bias's
-     * row last) into {@code part} from {@code partOff}.
+     * Image {@code n} of the per-image backward: its ∂L/∂X added into {@code dx} as image
+     * {@code at} (zeros on entry), its term {@code col_n·G_nᵀ} of ∂L/∂W (rows × F, the bias's row
+     * last) into {@code part} from {@code partOff}.
      */
     private void backwardImage(Geometry g, double[] x, double[] w, double[] dy, int n, int rows, boolean wantX,
-            boolean wantW, boolean wantB, double[] dx, int dxOff, double[] part, int partOff, Scratch t) {
+            boolean wantW, boolean wantB, double[] dx, int at, double[] part, int partOff, Scratch t) {
         int ckk = g.ckk();
         int pos = g.positions();
         int gn = n * g.f * pos;   // G_n in the NCHW gradient
@@ -873,7 +859,7 @@ public final class Conv2d implements FastForward {
             double[] dcol = t.dcol(ckk * pos);
             // dcol_n (C·kh·kw × Ho·Wo) = Wᵀ · G_n, W read transposed in place.
             MatMul.gemm(w, 0, 1, ckk, dy, gn, pos, 1, dcol, 0, ckk, g.f, pos);
-            col2im(g, dcol, 0, pos, dx, dxOff);
+            col2im(g, dcol, 0, pos, dx, at * g.c * g.h * g.w);
         }
     }
 
@@ -901,35 +887,9 @@ public final class Conv2d implements FastForward {
         // Chunks side by side on the matmul threads (each writes its own images of ∂L/∂X and its
         // own term of ∂L/∂W; a worker into a buffer of its own, copied in unless the caller has
         // taken the chunk over); each chunk's products are below the kernel's own split.
-        int term = g.f * rows;
-        int imageSize = g.c * g.h * g.w;
-        MatMul.share(chunks, new MatMul.SharedBlocks() {
-            @Override
-            public void direct(int c) {
-                backwardChunk(g, x, w, dy, c, per, rows, wantX, wantW, wantB, byFilter, dx, c * per, partials,
-                        c * term, SCRATCH.get());
-            }
-
-            @Override
-            public void aside(int c) {
-                Scratch t = SCRATCH.get();
-                int dxSize = wantX ? Math.min(per, g.n - c * per) * imageSize : 0;
-                double[] mine = t.aside(dxSize + (wantW ? term : 0));
-                backwardChunk(g, x, w, dy, c, per, rows, wantX, wantW, wantB, byFilter, mine, 0, mine, dxSize, t);
-            }
-
-            @Override
-            public void commit(int c) {
-                int dxSize = wantX ? Math.min(per, g.n - c * per) * imageSize : 0;
-                double[] mine = SCRATCH.get().aside(0);
-                if (wantX) {
-                    System.arraycopy(mine, 0, dx, c * per * imageSize, dxSize);
-                }
-                if (wantW) {
-                    System.arraycopy(mine, dxSize, partials, c * term, term);
-                }
-            }
-        });
+        shareImages(g, per, true, dx, g.c * g.h * g.w, partials, g.f * rows,
+                (c, out, at, term, termOff, t) -> backwardChunk(g, x, w, dy, c, per, rows, wantX, wantW, wantB,
+                        byFilter, out, at, term, termOff, t));
         if (wantX) {
             grads[0] = Tensor.wrap(inputs[0].dims(), dx);
         }
