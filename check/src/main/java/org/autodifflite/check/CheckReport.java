@@ -2,6 +2,7 @@ package org.autodifflite.check;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The outcome of a gradient check: one {@link InputResult} per checked input of every node (and,
@@ -37,18 +38,33 @@ public final class CheckReport {
     private final boolean hasEndToEnd;
     private final double endToEndDifference;
     private final Kind kind;
-    private final List<ReportNode> nodes;
+    private Supplier<List<ReportNode>> nodeSource;
+    private List<ReportNode> nodes;
 
     CheckReport(Settings settings, List<InputResult> results, boolean hasEndToEnd) {
         this(settings, results, hasEndToEnd ? Kind.END_TO_END : Kind.OP, List.of());
     }
 
     CheckReport(Settings settings, List<InputResult> results, Kind kind, List<ReportNode> nodes) {
+        this(settings, results, kind, fixed(nodes));
+    }
+
+    private static Supplier<List<ReportNode>> fixed(List<ReportNode> nodes) {
+        List<ReportNode> copy = List.copyOf(nodes);
+        return () -> copy;
+    }
+
+    /**
+     * @param nodes makes the nodes when they are first asked for: a report is usually read for
+     *     its verdict only, and on a small net writing out every node's shape cost more than
+     *     checking a parameter
+     */
+    CheckReport(Settings settings, List<InputResult> results, Kind kind, Supplier<List<ReportNode>> nodes) {
         this.settings = settings;
         this.results = List.copyOf(results);
         this.kind = kind;
         this.hasEndToEnd = kind == Kind.GRAPH || kind == Kind.END_TO_END;
-        this.nodes = List.copyOf(nodes);
+        this.nodeSource = java.util.Objects.requireNonNull(nodes, "nodes");
         double d2 = 0;
         double a2 = 0;
         double n2 = 0;
@@ -105,7 +121,11 @@ public final class CheckReport {
      * @return the nodes of the graph checked, in topological order, for drawing it (for
      *     {@code checkOp}, the op's inputs and the op)
      */
-    public List<ReportNode> nodes() {
+    public synchronized List<ReportNode> nodes() {
+        if (nodes == null) {
+            nodes = List.copyOf(nodeSource.get());
+            nodeSource = null;
+        }
         return nodes;
     }
 

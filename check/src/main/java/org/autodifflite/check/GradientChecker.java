@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.DoubleUnaryOperator;
+import java.util.function.Supplier;
 import org.autodifflite.core.Graph;
 import org.autodifflite.core.Node;
 import org.autodifflite.core.Op;
@@ -341,23 +342,32 @@ public final class GradientChecker {
         return log(new CheckReport(settings, results, CheckReport.Kind.GRAPH, nodes(graph, loss)));
     }
 
-    /** The graph's nodes up to the loss, for drawing. */
-    private static List<ReportNode> nodes(Graph graph, Node loss) {
-        List<ReportNode> out = new ArrayList<>();
-        for (Node n : graph.nodes()) {
-            if (n.index() > loss.index()) {
-                break;
-            }
-            List<Integer> ins = new ArrayList<>();
-            for (Node in : n.inputs()) {
-                ins.add(in.index());
-            }
-            String kind = n.op() != null ? "op" : n.parameter() != null ? "parameter"
-                    : n.kind() == Node.Kind.CONSTANT ? "constant" : "input";
-            out.add(new ReportNode(n.index(), n.label(), kind, n.op() == null ? null : n.op().name(),
-                    n.value().shape(), ins, n.parameter() == null ? null : n.parameter().name()));
+    /**
+     * The graph's nodes up to the loss, for drawing, made when the report is first asked for
+     * them. The nodes and their ops are fixed once added; their values may be replaced later,
+     * so the shapes are taken now.
+     */
+    private static Supplier<List<ReportNode>> nodes(Graph graph, Node loss) {
+        Node[] upTo = graph.nodes().subList(0, loss.index() + 1).toArray(new Node[0]);
+        int[][] dims = new int[upTo.length][];
+        for (int k = 0; k < upTo.length; k++) {
+            dims[k] = upTo[k].value().dims();
         }
-        return out;
+        return () -> {
+            List<ReportNode> out = new ArrayList<>();
+            for (int k = 0; k < upTo.length; k++) {
+                Node n = upTo[k];
+                List<Integer> ins = new ArrayList<>();
+                for (Node in : n.inputs()) {
+                    ins.add(in.index());
+                }
+                String kind = n.op() != null ? "op" : n.parameter() != null ? "parameter"
+                        : n.kind() == Node.Kind.CONSTANT ? "constant" : "input";
+                out.add(new ReportNode(n.index(), n.label(), kind, n.op() == null ? null : n.op().name(),
+                        Tensor.shape(dims[k]), ins, n.parameter() == null ? null : n.parameter().name()));
+            }
+            return out;
+        };
     }
 
     /**

@@ -23,6 +23,9 @@ import org.autodifflite.core.Tensor;
  */
 final class GraphSubject extends Subject {
 
+    /** The largest value compared with its cached one after a replay, to skip the nodes below it. */
+    private static final int SAME_CHECK_MAX = 64;
+
     private final List<Node> nodes;
     private final int lossIndex;
     private final int[] paramNode;
@@ -171,6 +174,9 @@ final class GraphSubject extends Subject {
         for (int k = 0; k < SLOTS; k++) {
             slots[k] = Tensor.zerosLike(output);
         }
+        // Which replayed values differ from the cached ones: a node none of whose inputs does
+        // is not replayed. A perturbation a ReLU absorbs (a dead unit) stops there.
+        boolean[] dirty = new boolean[nodes.size()];
         return new Evaluator() {
             private int last = -1;
 
@@ -185,9 +191,12 @@ final class GraphSubject extends Subject {
                     // Nodes below the previous parameter but not this one must see cached values.
                     for (int k : downstream[last]) {
                         vals[k] = base[k];
+                        dirty[k] = false;
                     }
+                    dirty[paramNode[last]] = false;
                 }
                 last = i;
+                dirty[paramNode[i]] = true;
                 // A range that is the whole parameter is no incremental step.
                 boolean some = from >= 0 && (from > 0 || to < privateParams[i].size());
                 int[] down = downstream[i];
@@ -196,24 +205,38 @@ final class GraphSubject extends Subject {
                     int k = down[d];
                     Tensor[] a = args[k];
                     int[] idx = inputIndex[k];
+                    boolean changed = false;
                     for (int q = 0; q < a.length; q++) {
                         a[q] = vals[idx[q]];
+                        changed |= dirty[idx[q]];
+                    }
+                    if (!changed) {
+                        vals[k] = base[k];
+                        dirty[k] = false;
+                        continue;
                     }
                     if (fast[k] == null) {
                         vals[k] = ops[k].forward(a);
-                        continue;
-                    }
-                    OpOutput o = outs[k];
-                    if (o == null) {
-                        long inputSize = 0;
-                        for (Tensor t : a) {
-                            inputSize += t.size();
+                    } else {
+                        OpOutput o = outs[k];
+                        if (o == null) {
+                            long inputSize = 0;
+                            for (Tensor t : a) {
+                                inputSize += t.size();
+                            }
+                            o = new OpOutput(fast[k], base[k], true, cleanOk[k] ? base[k] : null, inputSize);
+                            outs[k] = o;
                         }
-                        o = new OpOutput(fast[k], base[k], true, cleanOk[k] ? base[k] : null, inputSize);
-                        outs[k] = o;
+                        // Only a node that takes the parameter itself sees just [from, to) changed.
+                        vals[k] = o.evaluate(a, some ? at[d] : -1, from, to);
                     }
-                    // Only a node that takes the parameter itself sees just [from, to) changed.
-                    vals[k] = o.evaluate(a, some ? at[d] : -1, from, to);
+                    // A node that takes the parameter itself always changes; the loss is not
+                    // read by another node; a large value costs more to compare than it saves.
+                    dirty[k] = at[d] >= 0 || k == lossIndex || vals[k].size() > SAME_CHECK_MAX
+                            || !sameBits(vals[k].data(), base[k].data());
+                    if (!dirty[k]) {
+                        vals[k] = base[k];
+                    }
                 }
                 // The loss's own buffer is overwritten by the next evaluation: copy it to the slot.
                 Tensor y = slots[slot];
@@ -221,6 +244,23 @@ final class GraphSubject extends Subject {
                 return y;
             }
         };
+    }
+
+    /**
+     * Whether two values are the same bit for bit. A loop rather than {@code Arrays.equals}: a
+     * value that changed usually differs in its first few entries, and on the seed net's values
+     * of a few entries the library call's setup cost more than the comparisons it saved.
+     */
+    private static boolean sameBits(double[] x, double[] y) {
+        if (x.length != y.length) {
+            return false;
+        }
+        for (int k = 0; k < x.length; k++) {
+            if (Double.doubleToRawLongBits(x[k]) != Double.doubleToRawLongBits(y[k])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

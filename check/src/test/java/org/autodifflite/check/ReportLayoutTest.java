@@ -128,6 +128,22 @@ class ReportLayoutTest {
     }
 
     @Test
+    void theNodesAreTheGraphAsItWasChecked() {
+        SeedNetwork net = SeedNetwork.correct();
+        CheckReport r = GradientChecker.defaults().checkGraph(net.graph, net.loss);
+        // The report draws its nodes when asked; by then the graph has a new batch and a node more.
+        net.graph.feed(net.graph.node("X"), Tensor.randn(4, 5, 1));
+        net.graph.feed(net.graph.node("Y"), Tensor.filled(1, 5, 1.0));
+        net.graph.recompute();
+        net.graph.apply("twice", TestOps.ADD, net.loss, net.loss);
+        assertThat(r.nodes()).hasSize(15);
+        assertThat(r.nodes().get(0).label()).isEqualTo("X");
+        assertThat(r.nodes().get(0).shape()).isEqualTo("4×3");
+        assertThat(r.nodes().get(8).shape()).isEqualTo("5×3");
+        assertThat(r.nodes().get(14).inputs()).containsExactly(13, 1);
+    }
+
+    @Test
     void theHtmlPageIsSelfContainedAndCarriesTheGraph() {
         SeedNetwork net = SeedNetwork.buggy();
         CheckReport r = GradientChecker.defaults().checkGraph(net.graph, net.loss);

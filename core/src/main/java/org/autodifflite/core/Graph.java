@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class Graph {
 
     private static final Logger LOG = LoggerFactory.getLogger(Graph.class);
+    /** Up to this many nodes, {@link #unshare} compares references pairwise instead of hashing. */
+    private static final int SMALL_GRAPH = 64;
 
     private final List<Node> nodes = new ArrayList<>();
     private final List<Node> view = Collections.unmodifiableList(nodes);
@@ -418,6 +420,10 @@ public final class Graph {
      * copied.
      */
     private void unshare(Tensor[] grads, boolean[] owned) {
+        if (nodes.size() <= SMALL_GRAPH) {
+            unshareSmall(grads, owned);
+            return;
+        }
         Map<double[], Boolean> seen = new IdentityHashMap<>();
         for (Node n : nodes) {
             seen.put(n.value.data(), Boolean.TRUE);
@@ -430,6 +436,39 @@ public final class Graph {
         for (int k = 0; k < grads.length; k++) {
             if (grads[k] != null && !owned[k] && seen.put(grads[k].data(), Boolean.TRUE) != null) {
                 grads[k] = grads[k].copy();
+            }
+        }
+    }
+
+    /**
+     * {@link #unshare} by comparing references pairwise: on a small graph that is cheaper than
+     * hashing, which stamps an identity hash into every fresh gradient (a per cent of the seed
+     * net's end-to-end check, which takes the gradients once).
+     */
+    private void unshareSmall(Tensor[] grads, boolean[] owned) {
+        double[][] seen = new double[nodes.size() + grads.length][];
+        int n = 0;
+        for (Node node : nodes) {
+            seen[n++] = node.value.data();
+        }
+        for (int k = 0; k < grads.length; k++) {
+            if (owned[k]) {
+                seen[n++] = grads[k].data();
+            }
+        }
+        for (int k = 0; k < grads.length; k++) {
+            if (grads[k] == null || owned[k]) {
+                continue;
+            }
+            double[] d = grads[k].data();
+            boolean shared = false;
+            for (int q = 0; q < n && !shared; q++) {
+                shared = seen[q] == d;
+            }
+            if (shared) {
+                grads[k] = grads[k].copy();
+            } else {
+                seen[n++] = d;
             }
         }
     }

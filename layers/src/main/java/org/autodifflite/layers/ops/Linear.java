@@ -74,9 +74,14 @@ public final class Linear implements FastForward {
         requireShapes(inputs);
         Tensor x = inputs[0];
         Tensor w = inputs[1];
-        OpChecks.requireOutput(name(), out, w.rows(), x.cols());
-        w.matmulInto(x, out);
-        addBias(out.data(), inputs[2].data(), out.cols(), 0, out.rows(), 0, out.cols());
+        int n = w.rows();
+        int k = w.cols();
+        int m = x.cols();
+        OpChecks.requireOutput(name(), out, n, m);
+        // The shapes are checked: the kernel itself, which still checks its arrays (the
+        // checker replays this op thousands of times on the seed net, where checks are the cost).
+        MatMul.gemm(w.data(), 0, k, 1, x.data(), 0, m, 1, out.data(), 0, n, k, m);
+        addBias(out.data(), inputs[2].data(), m, 0, n, 0, m);
     }
 
     /**
@@ -98,14 +103,16 @@ public final class Linear implements FastForward {
         requireShapes(inputs);
         Tensor x = inputs[0];
         Tensor w = inputs[1];
-        OpChecks.requireOutput(name(), out, w.rows(), x.cols());
+        int n = w.rows();
+        int k = w.cols();
+        int m = x.cols();
+        OpChecks.requireOutput(name(), out, n, m);
         OpChecks.requireRange(name(), inputs, input, from, to);
         if (from == to) {
             return true;
         }
-        int m = out.cols();
         int r0 = 0;
-        int r1 = out.rows();
+        int r1 = n;
         int c0 = 0;
         int c1 = m;
         if (input == 0) {
@@ -118,14 +125,14 @@ public final class Linear implements FastForward {
             r0 = from / cols;
             r1 = (to - 1) / cols + 1;
         }
-        if ((long) (r1 - r0) * (c1 - c0) * 4 > (long) out.size() && MatMul.blocked(w.rows(), w.cols(), m)) {
+        if ((long) (r1 - r0) * (c1 - c0) * 4 > (long) n * m && MatMul.blocked(n, k, m)) {
             // Over a quarter of Z: the blocked whole product is faster than entry by entry. A
             // product too small for the blocked kernel runs the same loop for every entry, so
             // the few entries alone cost less (a third of Z for a row of the seed net's 3×3).
-            w.matmulInto(x, out);
-            addBias(out.data(), inputs[2].data(), m, 0, out.rows(), 0, m);
+            MatMul.gemm(w.data(), 0, k, 1, x.data(), 0, m, 1, out.data(), 0, n, k, m);
+            addBias(out.data(), inputs[2].data(), m, 0, n, 0, m);
         } else {
-            w.matmulRegionInto(x, out, r0, r1, c0, c1);
+            MatMul.region(w.data(), x.data(), out.data(), n, k, m, r0, r1, c0, c1);
             addBias(out.data(), inputs[2].data(), m, r0, r1, c0, c1);
         }
         return true;
