@@ -203,17 +203,19 @@ final class GraphSubject extends Subject {
                 int[] at = direct[i];
                 for (int d = 0; d < down.length; d++) {
                     int k = down[d];
-                    Tensor[] a = args[k];
                     int[] idx = inputIndex[k];
                     boolean changed = false;
-                    for (int q = 0; q < a.length; q++) {
-                        a[q] = vals[idx[q]];
+                    for (int q = 0; q < idx.length; q++) {
                         changed |= dirty[idx[q]];
                     }
                     if (!changed) {
                         vals[k] = base[k];
                         dirty[k] = false;
                         continue;
+                    }
+                    Tensor[] a = args[k];
+                    for (int q = 0; q < a.length; q++) {
+                        a[q] = vals[idx[q]];
                     }
                     if (fast[k] == null) {
                         vals[k] = ops[k].forward(a);
