@@ -224,22 +224,23 @@ if any(os.path.exists(os.path.join(D, f)) for f in os.listdir(D) if f.endswith("
             verdict = "—"
         print("| %s | %s | %s | %s |" % (label, fmt_t(old), fmt_t(new), verdict))
 
-# 8. With --baseline: the checks paired in thread CPU time (bench/ab's
+# 8. With --baseline: the checks and the matmul paired in thread CPU time (bench/ab's
 # medians over launches), steadier than the JMH table above on a shared machine.
 paired = os.path.join(D, "ab-paired.md")
 if os.path.exists(paired):
     lines = open(paired, encoding="utf-8").read().splitlines()
-    header, data = None, []
+    data = []
     for i, l in enumerate(lines):
         if l.startswith("| task | median over"):
-            header = lines[i:i + 2]
             for m in lines[i + 2:]:
                 if not m.startswith("| "):
                     break
                 data.append(m)
-    if header:
+    if data:
         print()
         print("### This project before and after, paired (bench/ab: thread CPU time, one thread, old and"
               " new alternated in one JVM, median over launches)")
         print()
-        print("\n".join(header + data))
+        print("| task | new is × as fast (median over the launches) | each launch |")
+        print("| --- | --- | --- |")
+        print("\n".join(data))

@@ -38,8 +38,20 @@ public final class Task implements IntToLongFunction {
         work = switch (what) {
             case "step", "forward", "backward", "adam", "W1X", "G1Xt", "relu" -> training(what, net);
             case "cnnStep", "cnnForward", "cnnBackward", "convFwdBwd" -> spatial(what);
+            case "matmul" -> matmul();
             default -> check(what);
         };
+    }
+
+    /**
+     * MatMulBenchmark's product, 128×784 · 784×32, through {@code Tensor} alone (so it runs on
+     * every jar) on whichever kernel the JVM was started with: {@code bench/ab --jvm
+     * -Dautodifflite.matmul.vector=false matmul} times the scalar one.
+     */
+    private static Runnable matmul() {
+        Tensor a = Tensor.randn(128, 784, 1L);
+        Tensor b = Tensor.randn(784, 32, 2L);
+        return () -> sink = a.matmul(b);
     }
 
     /**
