@@ -2,6 +2,7 @@ package org.autodifflite.check;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -64,7 +65,7 @@ public final class CheckReport {
         this.results = List.copyOf(results);
         this.kind = kind;
         this.hasEndToEnd = kind == Kind.GRAPH || kind == Kind.END_TO_END;
-        this.nodeSource = java.util.Objects.requireNonNull(nodes, "nodes");
+        this.nodeSource = Objects.requireNonNull(nodes, "nodes");
         double d2 = 0;
         double a2 = 0;
         double n2 = 0;

@@ -53,11 +53,6 @@ class SpatialOpsTest {
     }
 
     /**
-     * Large enough that the convolution splits its images between the matmul kernel's threads
-     * (when there are several): still the definition, and the bits of the one-thread
-     * {@code forwardInto}.
-     */
-    /**
      * Small images in chunks of the stacked path that run side by side on the threads (the
      * digits CNN's second conv: 64 images of 8×4×4, 16 filters, three chunks; and its first,
      * two chunks): the definition, forwardInto's bits, and a backward whose bits do not change
@@ -88,6 +83,11 @@ class SpatialOpsTest {
         }
     }
 
+    /**
+     * Large enough that the convolution splits its images between the matmul kernel's threads
+     * (when there are several): still the definition, and the bits of the one-thread
+     * {@code forwardInto}.
+     */
     @Test
     void aBatchSplitBetweenThreadsIsTheDefinitionToo() {
         SpatialCases.Case c = SpatialCases.conv("split", 30, 8, 16, 16, 4, 3, 3,

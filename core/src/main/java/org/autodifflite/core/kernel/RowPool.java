@@ -53,7 +53,7 @@ final class RowPool {
     /** The least the caller waits for a block a worker holds before computing it itself. */
     static final long MIN_GRACE_NANOS = 20_000;
 
-     private final Thread[] workers;
+    private final Thread[] workers;
     private final AtomicReference<Job> current = new AtomicReference<>();
     private final AtomicInteger parked = new AtomicInteger();
     private final AtomicInteger callers = new AtomicInteger();

@@ -673,23 +673,42 @@ public final class Conv2d implements FastForward {
      * @return the padded planes, C·Hp·Wp·images entries of the thread's buffer
      */
     private double[] interleave(Geometry g, double[] x, int n0, int images, Scratch s) {
-        int hp = g.h + 2 * padH;
-        int wp = g.w + 2 * padW;
-        int size = g.c * hp * wp * images;
+        double[] pad = zeroedPlanes(g, images, s);
+        insides(g, x, n0, images, pad, false);
+        return pad;
+    }
+
+    /** The thread's padded planes for {@code images} images, interleaved, zeroed (the border reads as 0). */
+    private double[] zeroedPlanes(Geometry g, int images, Scratch s) {
+        int size = g.c * (g.h + 2 * padH) * (g.w + 2 * padW) * images;
         double[] pad = s.padded(size);
         Arrays.fill(pad, 0, size, 0.0);
+        return pad;
+    }
+
+    /**
+     * Images {@code [n0, n0 + images)} of {@code x} (N×C×H×W) against the insides of padded
+     * planes with the images innermost ({@link #interleave}'s layout): copied into the planes,
+     * or (with {@code toX}) out of them.
+     */
+    private void insides(Geometry g, double[] x, int n0, int images, double[] pad, boolean toX) {
+        int hp = g.h + 2 * padH;
+        int wp = g.w + 2 * padW;
         for (int k = 0; k < images; k++) {
             for (int c = 0; c < g.c; c++) {
-                int src = ((n0 + k) * g.c + c) * g.h * g.w;
+                int xi = ((n0 + k) * g.c + c) * g.h * g.w;
                 for (int r = 0; r < g.h; r++) {
-                    int dst = ((c * hp + r + padH) * wp + padW) * images + k;
-                    for (int j = 0; j < g.w; j++, src++) {
-                        pad[dst + j * images] = x[src];
+                    int pi = ((c * hp + r + padH) * wp + padW) * images + k;
+                    for (int j = 0; j < g.w; j++, xi++) {
+                        if (toX) {
+                            x[xi] = pad[pi + j * images];
+                        } else {
+                            pad[pi + j * images] = x[xi];
+                        }
                     }
                 }
             }
         }
-        return pad;
     }
 
     /**
@@ -749,25 +768,11 @@ public final class Conv2d implements FastForward {
      * same sums bit for bit), the planes' insides then written into {@code dx}.
      */
     private void foldInterleaved(Geometry g, double[] dcol, int at, int images, double[] dx, Scratch s) {
-        int hp = g.h + 2 * padH;
-        int wp = g.w + 2 * padW;
-        int size = g.c * hp * wp * images;
-        double[] pad = s.padded(size);
-        Arrays.fill(pad, 0, size, 0.0);
+        double[] pad = zeroedPlanes(g, images, s);
         throughRuns(g, pad, dcol, images, true);
         // Written, not added: each pixel of these images belongs to this chunk alone, and its sum
         // in the planes started from +0.0 (so it is never −0.0): the bits of 0 + the sum.
-        for (int k = 0; k < images; k++) {
-            for (int c = 0; c < g.c; c++) {
-                int to = ((at + k) * g.c + c) * g.h * g.w;
-                for (int r = 0; r < g.h; r++) {
-                    int from = ((c * hp + r + padH) * wp + padW) * images + k;
-                    for (int j = 0; j < g.w; j++, to++) {
-                        dx[to] = pad[from + j * images];
-                    }
-                }
-            }
-        }
+        insides(g, dx, at, images, pad, true);
     }
 
     // ------------------------------------------------------------------ backward

@@ -92,7 +92,6 @@ public final class Flatten implements FastForward {
     /** Samples × features tiles of the whole transpose: 8×8 doubles, a cache line each way. */
     private static final int TILE = 8;
 
-    /** {@code y[k', n'] = x[n', k']} for the input entries {@code [from, to)}. */
     /**
      * {@code y = aᵀ} for {@code a} r×c (row-major), {@code y} c×r, tile by tile, so that reads
      * and writes each stay within a few cache lines (one write per line per row would fetch
@@ -124,6 +123,7 @@ public final class Flatten implements FastForward {
         }
     }
 
+    /** {@code y[k', n'] = x[n', k']} for the input entries {@code [from, to)}. */
     private static void move(double[] x, double[] y, int n, int k, int from, int to) {
         if (from == 0 && to == n * k) {
             transpose(x, y, n, k);

@@ -78,10 +78,18 @@ public final class Linear implements FastForward {
         int k = w.cols();
         int m = x.cols();
         OpChecks.requireOutput(name(), out, n, m);
-        // The shapes are checked: the kernel itself, which still checks its arrays (the
-        // checker replays this op thousands of times on the seed net, where checks are the cost).
+        whole(x, w, inputs[2], out, n, k, m);
+    }
+
+    /**
+     * All of {@code Z = W·X + b} into {@code out}, the shapes checked by the caller: the kernel
+     * itself, which still checks its arrays ({@code Tensor.matmulInto} would check the shapes
+     * again, and the checker replays this op thousands of times on the seed net, where the
+     * checks are the cost).
+     */
+    private static void whole(Tensor x, Tensor w, Tensor b, Tensor out, int n, int k, int m) {
         MatMul.gemm(w.data(), 0, k, 1, x.data(), 0, m, 1, out.data(), 0, n, k, m);
-        addBias(out.data(), inputs[2].data(), m, 0, n, 0, m);
+        addBias(out.data(), b.data(), m, 0, n, 0, m);
     }
 
     /**
@@ -129,8 +137,7 @@ public final class Linear implements FastForward {
             // Over a quarter of Z: the blocked whole product is faster than entry by entry. A
             // product too small for the blocked kernel runs the same loop for every entry, so
             // the few entries alone cost less (a third of Z for a row of the seed net's 3×3).
-            MatMul.gemm(w.data(), 0, k, 1, x.data(), 0, m, 1, out.data(), 0, n, k, m);
-            addBias(out.data(), inputs[2].data(), m, 0, n, 0, m);
+            whole(x, w, inputs[2], out, n, k, m);
         } else {
             MatMul.region(w.data(), x.data(), out.data(), n, k, m, r0, r1, c0, c1);
             addBias(out.data(), inputs[2].data(), m, r0, r1, c0, c1);
